@@ -1,0 +1,60 @@
+# Moscow and Pyongyang, 1945–2024: build, test and measure the book.
+#   make book    build the website into _build/html (creates .venv on first use)
+#   make test    run every test (data, notebooks, HTML build, PDF, pages)
+# See README.md for the other targets.
+
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+JB       := $(BIN)/jupyter-book
+CACHE    := $(CURDIR)/.cache
+# A fresh matplotlib font cache sees fonts-noto-cjk; the IPython profile silences the kernel's TCP notice.
+export MPLCONFIGDIR := $(CACHE)/matplotlib
+export IPYTHONDIR   := $(CACHE)/ipython
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+STRICT   := -W -n --keep-going
+
+.PHONY: book test test-quick pdf lab serve bench student clean venv
+
+$(BIN)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(IPYTHONDIR)/profile_default/ipython_kernel_config.py:
+	mkdir -p $(dir $@) $(MPLCONFIGDIR)
+	echo 'c.IPKernelApp.log_level = "ERROR"' > $@
+
+venv: $(BIN)/.installed $(IPYTHONDIR)/profile_default/ipython_kernel_config.py
+
+book: venv
+	$(JB) build . $(STRICT)
+
+student: venv  ## the site without worked solutions, into _build/student
+	$(BIN)/python .ci/student_edition.py
+
+pdf: venv
+	$(JB) build . --builder pdflatex $(STRICT)
+	$(BIN)/python .ci/check_pdf_log.py _build/latex/book.log
+	@echo "PDF: _build/latex/book.pdf"
+
+test: venv
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-quick: venv  ## data, loader, structure and notebooks; no book or PDF build
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not slow"
+
+lab: venv  ## JupyterLab on the chapters, .md opened as notebooks, nothing fetched from the network
+	$(BIN)/python .ci/lab_settings.py $(VENV)
+	cd book && ../$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --LabApp.news_url=None --ServerApp.open_browser=True
+
+serve: book
+	@echo "Serving _build/html on http://127.0.0.1:8000/ (Ctrl+C to stop)"
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
+bench: venv
+	$(BIN)/python .ci/bench.py
+
+clean:
+	rm -rf _build .cache .pytest_cache

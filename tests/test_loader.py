@@ -1,0 +1,102 @@
+"""The loader turns every resource into typed columns, and rejects a bad cell with file, row and column."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from book_paths import DATA
+from evidence import DataError, load
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A private copy of data/ that a test may corrupt; returns (descriptor path, folder)."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("scripts", "__pycache__"))
+    return target / "datapackage.json", target
+
+
+def _rewrite(path, change):
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(change(lines)), encoding="utf-8")
+
+
+def test_every_resource_loads_with_schema_types():
+    descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        frame = load(res["name"])
+        assert len(frame) > 0, res["name"]
+        for field in res["schema"]["fields"]:
+            dtype = frame[field["name"]].dtype
+            expected = {
+                "integer": pd.api.types.is_integer_dtype, "number": pd.api.types.is_float_dtype,
+                "date": pd.api.types.is_datetime64_any_dtype, "boolean": pd.api.types.is_bool_dtype,
+                "string": pd.api.types.is_string_dtype,
+            }[field["type"]]
+            assert expected(dtype), f"{res['name']}.{field['name']} has dtype {dtype}"
+
+
+def test_eras_are_typed_and_cover_1945_to_2024():
+    eras = load("eras")
+    assert eras["number"].tolist() == list(range(1, 10))
+    assert eras["start"].iloc[0] == pd.Timestamp("1945-08-01")
+    assert eras["end"].iloc[-1] == pd.Timestamp("2024-12-31")
+    # eras follow each other without gap or overlap
+    gaps = (eras["start"].iloc[1:].to_numpy() - eras["end"].iloc[:-1].to_numpy())
+    assert all(g == pd.Timedelta(days=1) for g in gaps)
+
+
+def test_missing_column_is_named(data_copy):
+    descriptor, folder = data_copy
+    # drop the 'short_title' column (the fourth) from every line of eras.csv
+    _rewrite(folder / "eras.csv", lambda lines: [
+        ",".join(part for i, part in enumerate(_split(line)) if i != 3) + "\n" for line in lines])
+    with pytest.raises(DataError) as err:
+        load("eras", descriptor)
+    assert str(err.value) == "eras.csv, row 1, column 'short_title': this column is missing from the header"
+    assert err.value.row == 1 and err.value.column == "short_title"
+
+
+def test_non_numeric_value_is_named(data_copy):
+    descriptor, folder = data_copy
+    _rewrite(folder / "eras.csv", lambda lines: lines[:3] + [lines[3].replace(",3,", ",three,", 1)] + lines[4:])
+    with pytest.raises(DataError) as err:
+        load("eras", descriptor)
+    assert err.value.row == 4 and err.value.column == "number"
+    assert "eras.csv, row 4, column 'number'" in str(err.value)
+    assert "'three' is not a whole number" in str(err.value)
+
+
+def test_impossible_date_is_named(data_copy):
+    descriptor, folder = data_copy
+    _rewrite(folder / "eras.csv", lambda lines: lines[:2] + [lines[2].replace("1953-07-27", "1953-02-30")] + lines[3:])
+    with pytest.raises(DataError) as err:
+        load("eras", descriptor)
+    assert (err.value.path.name, err.value.row, err.value.column) == ("eras.csv", 3, "end")
+    assert "'1953-02-30' is not a real date" in str(err.value)
+
+
+def test_value_outside_the_schema_enum_is_named(data_copy):
+    descriptor, folder = data_copy
+    _rewrite(folder / "eras.csv", lambda lines: lines[:1] + [lines[1].replace("liberation", "liberashun", 1)] + lines[2:])
+    with pytest.raises(DataError, match=r"eras.csv, row 2, column 'id': 'liberashun' is not one of"):
+        load("eras", descriptor)
+
+
+def test_a_corrupt_copy_leaves_the_original_untouched(data_copy):
+    descriptor, folder = data_copy
+    before = (DATA / "eras.csv").read_bytes()
+    (folder / "eras.csv").write_text("nonsense\n", encoding="utf-8")
+    with pytest.raises(DataError):
+        load("eras", descriptor)
+    assert (DATA / "eras.csv").read_bytes() == before
+
+
+def _split(line: str) -> list[str]:
+    import csv
+
+    return next(csv.reader([line.rstrip("\n")]))
