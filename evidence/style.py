@@ -109,6 +109,13 @@ def source_text(names: Iterable[str] | str) -> str:
 
 
 def source_line(fig, names: Iterable[str] | str, width: int = 140) -> None:
-    """Write the source line under a figure, from the resources' ``sources`` metadata."""
-    fig.text(0.01, -0.01, textwrap.fill(source_text(names), width), ha="left", va="top",
-             fontsize=7, color="#444444", wrap=True)
+    """Write the source line under a figure, from the resources' ``sources`` metadata.
+
+    It goes below everything already drawn (tick labels, axis titles), so call it last.
+    """
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    to_figure = fig.transFigure.inverted()
+    bottom = min(ax.get_tightbbox(renderer).transformed(to_figure).y0 for ax in fig.axes)
+    fig.text(0.01, bottom - 0.02, textwrap.fill(source_text(names), width), ha="left", va="top",
+             fontsize=7, color="#444444")
