@@ -39,5 +39,7 @@ def test_pdf_has_every_figure(pdf_build, html_build):
     listing = subprocess.run(["pdfimages", "-list", str(LATEX / "book.pdf")], capture_output=True, text=True, check=True)
     rows = [line.split() for line in listing.stdout.strip().splitlines()[2:]]
     images = sum(1 for row in rows if len(row) > 2 and row[2] == "image")   # not the alpha masks ("smask")
-    html_figures = len(list((LATEX.parent / "html" / "_images").glob("*.png")))
+    html = LATEX.parent / "html"
+    html_figures = sum(len(re.findall(r'<img [^>]*src="[^"]*_images/', page.read_text(encoding="utf-8")))
+                       for page in html.rglob("*.html") if "_static" not in page.parts)
     assert images >= html_figures >= 3, f"{images} images in the PDF, {html_figures} figures on the site"
