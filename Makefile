@@ -14,7 +14,7 @@ export IPYTHONDIR   := $(CACHE)/ipython
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 STRICT   := -W -n --keep-going
 
-.PHONY: book test test-quick pdf lab serve bench student clean venv
+.PHONY: book test test-quick pdf lab serve bench student clean venv browser-tools
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ $(IPYTHONDIR)/profile_default/ipython_kernel_config.py:
 
 venv: $(BIN)/.installed $(IPYTHONDIR)/profile_default/ipython_kernel_config.py
 
+# The browser checks (axe-core, third-party requests) drive Debian's Chromium with playwright-core.
+.ci/node_modules/.installed: .ci/package.json .ci/package-lock.json
+	cd .ci && npm ci --no-audit --no-fund --silent
+	touch $@
+
+browser-tools: .ci/node_modules/.installed
+
 book: venv
 	$(JB) build . $(STRICT)
 
@@ -39,7 +46,7 @@ pdf: venv
 	$(BIN)/python .ci/check_pdf_log.py _build/latex/book.log
 	@echo "PDF: _build/latex/book.pdf"
 
-test: venv
+test: venv browser-tools
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test-quick: venv  ## data, loader, structure and notebooks; no book or PDF build
@@ -53,7 +60,7 @@ serve: book
 	@echo "Serving _build/html on http://127.0.0.1:8000/ (Ctrl+C to stop)"
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
 
-bench: venv
+bench: venv browser-tools
 	$(BIN)/python .ci/bench.py
 
 clean:

@@ -64,3 +64,17 @@ def test_intro_era_table_matches_the_data():
         assert int(number) == era.number
         assert years == f"{era.start.year}–{era.end.year}"
         assert era.central_question in question
+
+
+def test_student_edition_strips_every_solution_and_keeps_every_exercise():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("student_edition", ROOT / ".ci" / "student_edition.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for path in sorted((BOOK / "eras").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        stripped = module.strip_solutions(text)
+        assert "{solution" not in stripped, path.name
+        assert stripped.count("{exercise}") == text.count("{exercise}") >= 3
+        assert "Worked solution" not in stripped and "model answer" not in stripped.lower()

@@ -1,0 +1,140 @@
+"""Checks of the built website, shared by the tests and by `make bench`."""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import json
+import os
+import re
+import shutil
+import socketserver
+import subprocess
+import threading
+from functools import partial
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from book_paths import HTML, ROOT
+
+CHECKS_JS = ROOT / ".ci" / "browser_checks.js"
+CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+
+
+class Page(HTMLParser):
+    """What the checks need from one HTML page: ids, links, loaded resources, images, captions."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links, self.resources, self.images, self.captions = set(), [], [], [], 0
+        self.redirect = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if tag in ("script", "img", "iframe", "source", "video", "audio") and a.get("src"):
+            self.resources.append(a["src"])
+        if tag == "link" and a.get("href") and a.get("rel") not in ("canonical", "next", "prev"):
+            self.resources.append(a["href"])
+        if tag == "img":
+            self.images.append(a)
+        if tag == "figcaption":
+            self.captions += 1
+        if tag == "meta" and (a.get("http-equiv") or "").lower() == "refresh":
+            self.redirect = True
+
+
+def pages(html: Path = HTML) -> dict[Path, Page]:
+    """Every content page of the site (not the theme's static files), parsed."""
+    parsed = {}
+    for path in sorted(html.rglob("*.html")):
+        if "_static" in path.parts or "_sources" in path.parts:
+            continue
+        page = Page()
+        page.feed(path.read_text(encoding="utf-8"))
+        parsed[path] = page
+    return parsed
+
+
+def third_party_resources(site: dict[Path, Page], html: Path = HTML) -> list[str]:
+    """Scripts, styles, images... that a page would load from another server."""
+    found = []
+    for path, page in site.items():
+        for url in page.resources:
+            if re.match(r"^(https?:)?//", url) and not re.match(r"^https?://(127\.0\.0\.1|localhost)", url):
+                found.append(f"{path.relative_to(html)}: {url}")
+    return found
+
+
+def broken_links(site: dict[Path, Page], html: Path = HTML) -> list[str]:
+    """Internal links whose page or #anchor does not exist."""
+    broken = []
+    for path, page in site.items():
+        for href in page.links:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("//", "javascript:")):
+                continue
+            target = path if not parts.path else (path.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{path.relative_to(html)} -> {href}")
+            elif parts.fragment and target.suffix == ".html" and parts.fragment not in site.get(target, Page()).ids:
+                broken.append(f"{path.relative_to(html)} -> {href} (no such anchor)")
+    return broken
+
+
+def page_weights(site: dict[Path, Page], html: Path = HTML) -> dict[str, int]:
+    """Bytes of each page's own HTML plus the images it shows (theme files are shared, not counted)."""
+    weights = {}
+    for path, page in site.items():
+        total = path.stat().st_size
+        for img in page.images:
+            src = img.get("src", "")
+            target = (path.parent / unquote(src)).resolve()
+            if not src.startswith(("http", "data:")) and target.is_file():
+                total += target.stat().st_size
+        weights[str(path.relative_to(html))] = total
+    return weights
+
+
+def browser_available() -> bool:
+    return Path(CHROMIUM).exists() and shutil.which("node") is not None and (ROOT / ".ci" / "node_modules").is_dir()
+
+
+@contextlib.contextmanager
+def serve(directory: Path = HTML):
+    """Serve the site on a free port of 127.0.0.1 for the length of a `with` block."""
+    handler = partial(_QuietHandler, directory=str(directory))
+    with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def browser_report(site: dict[Path, Page], html: Path = HTML, shots: Path | None = None) -> dict:
+    """Load every page in headless Chromium: axe-core violations, third-party requests, console errors."""
+    names = [str(p.relative_to(html)) for p, page in site.items() if not page.redirect]  # not the root redirect
+    env = dict(os.environ, NODE_PATH=str(ROOT / ".ci" / "node_modules"))
+    if shots:
+        env["SHOTS"] = str(shots)
+    with serve(html) as base:
+        result = subprocess.run(["node", str(CHECKS_JS), base, *names], capture_output=True, text=True,
+                                env=env, cwd=ROOT / ".ci", timeout=600)
+    if result.returncode != 0:
+        raise RuntimeError(f"browser checks failed: {result.stderr[-2000:]}")
+    return json.loads(result.stdout)
