@@ -47,10 +47,10 @@ pdf: venv
 	@echo "PDF: _build/latex/book.pdf"
 
 test: venv browser-tools
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2
 
 test-quick: venv  ## data, loader, structure and notebooks; no book or PDF build
-	$(BIN)/pytest -n 2 --dist loadgroup -m "not slow"
+	$(BIN)/pytest -n 2 -m "not slow"
 
 lab: venv  ## JupyterLab on the chapters, .md opened as notebooks, nothing fetched from the network
 	$(BIN)/python .ci/lab_settings.py $(VENV)

@@ -10,7 +10,7 @@ import pytest
 
 from book_paths import LATEX
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("build")]
+pytestmark = pytest.mark.slow
 
 
 def test_pdf_builds(pdf_build):

@@ -7,7 +7,7 @@ import pytest
 from book_paths import HTML, ROOT, notebooks
 from site_checks import broken_links, browser_available, browser_report, pages, third_party_resources
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("build")]
+pytestmark = pytest.mark.slow
 
 
 def test_html_build_has_zero_warnings(html_build):
