@@ -35,13 +35,20 @@ venv: $(BIN)/.installed $(IPYTHONDIR)/profile_default/ipython_kernel_config.py
 
 browser-tools: .ci/node_modules/.installed
 
-book: venv
+# Jupyter Book's cache re-executes a chapter only when its code changes. When the data or the
+# helper package change, drop the cache so that every chart is drawn again from the new data.
+EVIDENCE := $(shell find data evidence -type f -not -path '*/__pycache__/*' 2>/dev/null)
+_build/.evidence-stamp: $(EVIDENCE)
+	rm -rf _build/.jupyter_cache _build/.doctrees
+	mkdir -p _build && touch $@
+
+book: venv _build/.evidence-stamp
 	$(JB) build . $(STRICT)
 
 student: venv  ## the site without worked solutions, into _build/student
 	$(BIN)/python .ci/student_edition.py
 
-pdf: venv
+pdf: venv _build/.evidence-stamp
 	$(JB) build . --builder pdflatex $(STRICT)
 	$(BIN)/python .ci/check_pdf_log.py _build/latex/book.log
 	@echo "PDF: _build/latex/book.pdf"

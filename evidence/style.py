@@ -75,8 +75,10 @@ def era_bands(ax, years: bool = False, label: bool = True, shade: str = "#f0f0f0
         if i % 2 == 0:
             ax.axvspan(max(start, left), min(end, right), color=shade, zorder=0, lw=0)
         if label:
-            middle = (max(start, left) + min(end, right)) / 2
-            ax.text(middle, 1.0, era.short_title, transform=ax.get_xaxis_transform(),
+            shown_start, shown_end = max(start, left), min(end, right)
+            # a narrow band gets the era's number instead of its name, so labels never collide
+            text = era.short_title if (shown_end - shown_start) / (right - left) > 0.09 else str(era.number)
+            ax.text((shown_start + shown_end) / 2, 1.0, text, transform=ax.get_xaxis_transform(),
                     ha="center", va="bottom", fontsize=8, color="#555555")
     ax.set_xlim(left, right)
 

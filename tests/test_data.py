@@ -143,3 +143,34 @@ def test_bibliography_entries_have_a_title_and_year():
         key = re.match(r"@\w+\{([^,]+),", entry.strip()).group(1)
         assert re.search(r"\btitle\s*=", entry), f"{key} has no title"
         assert re.search(r"\byear\s*=", entry), f"{key} has no year"
+
+
+def test_every_era_has_at_least_eight_events():
+    counts = load("events")["era"].value_counts()
+    for era in load("eras")["id"]:
+        assert counts.get(era, 0) >= 8, f"era {era} has only {counts.get(era, 0)} events"
+
+
+def test_every_leader_meeting_security_council_decision_and_nuclear_test_is_an_event():
+    events = load("events")
+    days = set(events["date"])
+    for row in load("leader_meetings").itertuples():
+        end = row.end_date if not pd.isna(row.end_date) else row.start_date
+        during = events["date"].between(row.start_date - pd.Timedelta(days=1), end + pd.Timedelta(days=1))
+        assert during.any(), f"meeting {row.id} ({row.start_date.date()}) has no event"
+    for row in load("unsc_votes").itertuples():
+        assert row.date in days, f"{row.id} ({row.date.date()}) has no event"
+    for date in load("nuclear_tests")["date"].unique():
+        assert date in days, f"nuclear test of {date.date()} has no event"
+
+
+def test_trade_never_mixes_units_within_a_series():
+    trade = load("trade")
+    units = trade.groupby("series")["unit"].nunique()
+    assert (units == 1).all(), units[units > 1].to_dict()
+
+
+def test_trade_rows_are_unique_per_year_and_series():
+    trade = load("trade")
+    dupes = trade[trade.duplicated(["year", "series"], keep=False)]
+    assert dupes.empty, dupes[["year", "series"]].to_string()

@@ -100,3 +100,28 @@ def _split(line: str) -> list[str]:
     import csv
 
     return next(csv.reader([line.rstrip("\n")]))
+
+
+RESOURCES = [r["name"] for r in json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_a_corrupt_copy_of_every_resource_is_rejected_with_file_row_and_column(name, data_copy):
+    """Put a value of the wrong type (or an empty required cell) in the third data row of each CSV."""
+    import csv
+
+    descriptor, folder = data_copy
+    res = next(r for r in json.loads(descriptor.read_text(encoding="utf-8"))["resources"] if r["name"] == name)
+    typed = [f for f in res["schema"]["fields"] if f.get("type") in ("integer", "number", "date", "boolean")]
+    field = typed[0] if typed else next(f for f in res["schema"]["fields"] if f.get("constraints", {}).get("required"))
+    bad = "n/a" if typed else ""
+    path = folder / res["path"]
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[3][rows[0].index(field["name"])] = bad
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    with pytest.raises(DataError) as err:
+        load(name, descriptor)
+    assert (err.value.path.name, err.value.row, err.value.column) == (res["path"], 4, field["name"])
+    assert str(err.value).startswith(f"{res['path']}, row 4, column '{field['name']}': ")
