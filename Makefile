@@ -61,7 +61,8 @@ test-quick: venv  ## data, loader, structure and notebooks; no book or PDF build
 
 lab: venv  ## JupyterLab on the chapters, .md opened as notebooks, nothing fetched from the network
 	$(BIN)/python .ci/lab_settings.py $(VENV)
-	cd book && ../$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --LabApp.news_url=None --ServerApp.open_browser=True
+	cd book && ../$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --LabApp.news_url=None \
+	  --LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root)
 
 serve: book
 	@echo "Serving _build/html on http://127.0.0.1:8000/ (Ctrl+C to stop)"
