@@ -174,3 +174,37 @@ def test_trade_rows_are_unique_per_year_and_series():
     trade = load("trade")
     dupes = trade[trade.duplicated(["year", "series"], keep=False)]
     assert dupes.empty, dupes[["year", "series"]].to_string()
+
+
+SCRIPTS = {"Hangul": r"[\uac00-\ud7a3]", "Cyrillic": r"[\u0400-\u04ff]", "Hanzi": r"[\u4e00-\u9fff]"}
+
+
+def test_native_place_names_are_written_in_their_declared_script():
+    places = load("places")
+    wrong = [
+        f"{p.id} {p.name}: {p.native_name!r} is not {p.script}"
+        for p in places.itertuples()
+        if not re.fullmatch(rf"({SCRIPTS[p.script]}|[\s\-–.,()])+", p.native_name)
+    ]
+    assert not wrong, wrong
+
+
+# Rough boxes (west, east, south, north) that hold each country's part of the book's maps.
+COUNTRY_BOXES = {
+    "DPRK": [(124.1, 130.7, 37.6, 43.1)],
+    "ROK": [(124.5, 131.0, 33.0, 38.7)],
+    "PRC": [(73.0, 135.0, 18.0, 53.6)],
+    "UKR": [(22.0, 40.3, 44.3, 52.4)],
+    "RUS": [(27.0, 60.0, 41.0, 70.0), (60.0, 180.0, 42.2, 78.0)],
+}
+
+
+def test_place_coordinates_fall_inside_their_country():
+    """A swapped digit in a coordinate moves a place out of its country; this catches it."""
+    places = load("places")
+    outside = [
+        f"{p.id} {p.name} ({p.latitude}, {p.longitude}) is not in {p.country}"
+        for p in places.itertuples()
+        if not any(w <= p.longitude <= e and s <= p.latitude <= n for w, e, s, n in COUNTRY_BOXES[p.country])
+    ]
+    assert not outside, outside
