@@ -208,3 +208,17 @@ def test_place_coordinates_fall_inside_their_country():
         if not any(w <= p.longitude <= e and s <= p.latitude <= n for w, e, s, n in COUNTRY_BOXES[p.country])
     ]
     assert not outside, outside
+
+
+def test_every_event_description_is_one_sentence():
+    """The schema promises one sentence per event: generated rows once read 'a draft that would have (US draft) would have...'."""
+    events = load("events")
+    abbreviations = r"\b(?:Lt|Gen|Adm|Col|Dr|St|No|[A-Z])\.|\b[ap]\.m\."
+    bad = []
+    for event in events.itertuples():
+        text = re.sub(abbreviations, "", event.description)
+        if re.search(r"[.!?]['\"’”)]*\s+[A-Z0-9]", text) or not event.description.endswith((".", ".'", '."')):
+            bad.append(f"{event.id}: {event.description}")
+        if re.search(r"\bwould have\b.*\bwould have\b", event.description) or re.search(r"\b(\w+) \1\b", event.description):
+            bad.append(f"{event.id} repeats itself: {event.description}")
+    assert not bad, bad
