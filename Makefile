@@ -42,13 +42,20 @@ _build/.evidence-stamp: $(EVIDENCE)
 	rm -rf _build/.jupyter_cache _build/.doctrees
 	mkdir -p _build && touch $@
 
-book: venv _build/.evidence-stamp
+# Sphinx copies static files and re-runs extensions only when some page is out of date, so a change to
+# the site's CSS, extensions or LaTeX files alone would never reach _build: drop the environment then.
+THEME := $(shell find book/_static book/_ext book/_latex -type f -not -path '*/__pycache__/*' 2>/dev/null)
+_build/.theme-stamp: $(THEME)
+	rm -rf _build/.doctrees
+	mkdir -p _build && touch $@
+
+book: venv _build/.evidence-stamp _build/.theme-stamp
 	$(JB) build . $(STRICT)
 
 student: venv  ## the site without worked solutions, into _build/student
 	$(BIN)/python .ci/student_edition.py
 
-pdf: venv _build/.evidence-stamp
+pdf: venv _build/.evidence-stamp _build/.theme-stamp
 	$(JB) build . --builder pdflatex $(STRICT)
 	$(BIN)/python .ci/check_pdf_log.py _build/latex/book.log
 	@echo "PDF: _build/latex/book.pdf"
