@@ -49,8 +49,21 @@ def package_path() -> Path:
     return Path(os.environ.get("EVIDENCE_DATA", DEFAULT_PACKAGE))
 
 
+def _note_read(path: Path) -> None:
+    """Record that a data file was read, when the build asks (``EVIDENCE_READ_LOG`` names a log file).
+
+    The build's execution step uses the log to run a chapter again when, and only when, the
+    evidence it read has changed. Outside the build this does nothing.
+    """
+    log = os.environ.get("EVIDENCE_READ_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{Path(path).resolve()}\n")
+
+
 @lru_cache(maxsize=4)
 def _read_descriptor(path: Path) -> dict[str, Any]:
+    _note_read(path)
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
 
@@ -120,6 +133,7 @@ def read_rows(name: str, datapackage: Path | str | None = None) -> tuple[list[di
     res = resource(name, desc_path)
     csv_path = desc_path.parent / res["path"]
     fields = res["schema"]["fields"]
+    _note_read(csv_path)
     with open(csv_path, encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         try:
@@ -156,7 +170,34 @@ def read_rows(name: str, datapackage: Path | str | None = None) -> tuple[list[di
                     raise DataError(csv_path, line_no, field["name"], str(err)) from None
                 row[field["name"]] = value
             rows.append(row)
+    _check_references(rows, res, csv_path, desc_path)
     return rows, res
+
+
+def _check_references(rows: list[dict[str, Any]], res: dict, csv_path: Path, desc_path: Path) -> None:
+    """Check the resource's foreign keys: every code it uses must be defined in the resource it names.
+
+    ``foreignKeys`` are Table Schema's own (one value per cell); ``x-listForeignKeys`` are this book's
+    extension for cells that hold several codes separated by ``separator`` (e.g. "USSR;DPRK").
+    """
+    schema = res["schema"]
+    checks = [(fk, None) for fk in schema.get("foreignKeys", [])]
+    checks += [(fk, fk["separator"]) for fk in schema.get("x-listForeignKeys", [])]
+    for fk, separator in checks:
+        column, target = fk["fields"], fk["reference"]
+        target_rows, target_res = read_rows(target["resource"], desc_path)
+        known = {r[target["fields"]] for r in target_rows}
+        for line_no, row in enumerate(rows, start=2):
+            cell = row[column]
+            if cell is None:
+                continue
+            for value in (cell.split(separator) if separator else [cell]):
+                if value not in known:
+                    raise DataError(
+                        csv_path, line_no, column,
+                        f"{value!r} is not a known {target['fields']} in {target_res['path']} "
+                        f"(known: {', '.join(sorted(map(str, known)))})",
+                    )
 
 
 def load(name: str, datapackage: Path | str | None = None) -> pd.DataFrame:

