@@ -8,13 +8,14 @@ pandas and matplotlib, not a private plotting library.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .data import load, resource
+from .data import load, package_path, resource
 
 STYLE_FILE = Path(__file__).with_name("house.mplstyle")
 
@@ -31,16 +32,92 @@ PALETTE = {
     "grey": "#767676",
 }
 
-#: One colour per actor, used in every chapter so that a colour always means the same side.
-ACTOR_COLOURS = {
-    "USSR": PALETTE["vermillion"],
-    "RUS": PALETTE["vermillion"],
-    "DPRK": PALETTE["blue"],
-    "PRC": PALETTE["orange"],
-    "ROK": PALETTE["green"],
-    "USA": PALETTE["sky"],
-    "UN": PALETTE["purple"],
-}
+@lru_cache(maxsize=4)
+def _actor_table(datapackage: str) -> dict[str, str]:
+    actors = load("actors", datapackage)
+    return dict(zip(actors["code"], actors["colour"]))
+
+
+class _ActorColours(Mapping):
+    """The colour of each actor code, read from ``data/actors.csv`` on first use.
+
+    ``ACTOR_COLOURS["USSR"]`` gives Moscow's colour in every chapter. A code that
+    ``actors.csv`` does not define raises a ``KeyError`` that lists the known codes,
+    so a typo or a new actor without a colour stops the chart instead of drawing it grey.
+    """
+
+    def _table(self) -> dict[str, str]:
+        return _actor_table(str(package_path()))
+
+    def __getitem__(self, code: str) -> str:
+        table = self._table()
+        if code not in table:
+            raise KeyError(f"unknown actor code {code!r}: data/actors.csv defines {', '.join(table)}")
+        return table[code]
+
+    def __iter__(self):
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
+#: One colour per actor (from data/actors.csv), so that a colour always means the same side.
+ACTOR_COLOURS = _ActorColours()
+
+#: The three confidence grades of the data, from most to least sure.
+CONFIDENCE = ("high", "medium", "low")
+_CONFIDENCE_WORDS = {"high": "high confidence (filled)", "medium": "medium confidence (half-filled / hatched)",
+                     "low": "low confidence (hollow)"}
+
+
+def _grade(confidence: str) -> str:
+    if confidence not in CONFIDENCE:
+        raise ValueError(f"confidence must be one of {', '.join(CONFIDENCE)}, not {confidence!r}")
+    return confidence
+
+
+def confidence_marker(confidence: str, colour: str) -> dict:
+    """Keyword arguments for ``ax.plot`` that draw a marker graded by confidence.
+
+    The one convention of the book: *high* is a filled marker, *medium* half-filled,
+    *low* hollow. For example ``ax.plot(x, y, **confidence_marker("low", "#0072B2"))``.
+    """
+    style = {"marker": "o", "linestyle": "none", "color": colour, "markeredgecolor": colour,
+             "markeredgewidth": 1.2, "markerfacecoloralt": "white"}
+    return style | {"high": {"markerfacecolor": colour, "fillstyle": "full"},
+                    "medium": {"markerfacecolor": colour, "fillstyle": "left"},
+                    "low": {"markerfacecolor": "white", "fillstyle": "full"}}[_grade(confidence)]
+
+
+def confidence_bar(confidence: str, colour: str) -> dict:
+    """Keyword arguments for ``ax.bar``/``ax.barh`` graded by confidence: solid, hatched or outlined."""
+    return {"high": {"color": colour, "edgecolor": colour},
+            "medium": {"facecolor": "white", "edgecolor": colour, "hatch": "////", "linewidth": 1.2},
+            "low": {"facecolor": "white", "edgecolor": colour, "linewidth": 1.2}}[_grade(confidence)]
+
+
+def confidence_legend(ax, kind: str = "marker", loc: str = "lower right", colour: str = "#444444", **kwargs):
+    """Add a small legend that explains the confidence convention, without replacing another legend.
+
+    ``kind`` is ``"marker"`` (filled, half-filled, hollow dots) or ``"bar"`` (solid, hatched, outlined bars).
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    if kind == "marker":
+        handles = [Line2D([], [], ms=7, **confidence_marker(c, colour)) for c in CONFIDENCE]
+    elif kind == "bar":
+        handles = [Patch(**confidence_bar(c, colour)) for c in CONFIDENCE]
+    else:
+        raise ValueError(f"kind must be 'marker' or 'bar', not {kind!r}")
+    previous = ax.get_legend()
+    legend = ax.legend(handles, [_CONFIDENCE_WORDS[c] for c in CONFIDENCE], loc=loc, fontsize=7.5,
+                       title="Confidence in the source", title_fontsize=7.5, frameon=True, framealpha=0.9,
+                       edgecolor="#cccccc", **kwargs)
+    if previous is not None:
+        ax.add_artist(previous)
+    return legend
 
 
 def use_house_style() -> None:
@@ -121,3 +198,17 @@ def source_line(fig, names: Iterable[str] | str, width: int = 140) -> None:
     bottom = min(ax.get_tightbbox(renderer).transformed(to_figure).y0 for ax in fig.axes)
     fig.text(0.01, bottom - 0.02, textwrap.fill(source_text(names), width), ha="left", va="top",
              fontsize=7, color="#444444")
+
+
+def glue(name: str, value, display: bool = False) -> None:
+    """Hand ``value`` to the book's prose, where ``{glue}`name``` prints it (myst-nb's ``glue``).
+
+    Numbers in the prose are computed from the data this way, so the text cannot drift from
+    the data. Outside the book's build environment (for example in Colab, where myst-nb is not
+    installed) it does nothing, so that a downloaded notebook still runs.
+    """
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        return
+    myst_glue(name, value, display=display)
