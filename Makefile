@@ -1,20 +1,25 @@
 # Moscow and Pyongyang, 1945–2024: build, test and measure the book.
-#   make book    build the website into _build/html (creates .venv on first use)
-#   make test    run every test (data, notebooks, HTML build, PDF, pages)
-# See README.md for the other targets.
+#   make book    build the reader's website into _build/html (creates .venv on first use)
+#   make test    run every test (data, notebooks, the three editions, the PDF, the pages in a browser)
+# See README.md for the other targets. Every build flag and environment setting is defined here, once:
+# the tests and the benchmark call these targets rather than repeating them.
 
 PYTHON   ?= python3
 VENV     := .venv
 BIN      := $(VENV)/bin
 JB       := $(BIN)/jupyter-book
 CACHE    := $(CURDIR)/.cache
+EXT      := book/_ext
 # A fresh matplotlib font cache sees fonts-noto-cjk; the IPython profile silences the kernel's TCP notice.
 export MPLCONFIGDIR := $(CACHE)/matplotlib
 export IPYTHONDIR   := $(CACHE)/ipython
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# Reproducible output: fixed timestamps in PDFs and zips (the date of the last commit when there is one).
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1735603200)
 STRICT   := -W -n --keep-going
 
-.PHONY: book test test-quick pdf lab serve bench student clean venv browser-tools
+.PHONY: book pdf teacher student site-archive execute test test-quick lab serve bench linkcheck-external \
+        clean venv browser-tools
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,46 +33,51 @@ $(IPYTHONDIR)/profile_default/ipython_kernel_config.py:
 
 venv: $(BIN)/.installed $(IPYTHONDIR)/profile_default/ipython_kernel_config.py
 
-# The browser checks (axe-core, third-party requests) drive Debian's Chromium with playwright-core.
-.ci/node_modules/.installed: .ci/package.json .ci/package-lock.json
-	cd .ci && npm ci --no-audit --no-fund --silent
+# The browser checks (axe-core, outside requests, HTML validity) drive Debian's Chromium with playwright-core.
+tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
 	touch $@
 
-browser-tools: .ci/node_modules/.installed
-
-# Jupyter Book's cache re-executes a chapter only when its code changes. When the data or the
-# helper package change, drop the cache so that every chart is drawn again from the new data.
-EVIDENCE := $(shell find data evidence -type f -not -path '*/__pycache__/*' 2>/dev/null)
-_build/.evidence-stamp: $(EVIDENCE)
-	rm -rf _build/.jupyter_cache _build/.doctrees
-	mkdir -p _build && touch $@
+browser-tools: tests/browser/node_modules/.installed
 
 # Sphinx copies static files and re-runs extensions only when some page is out of date, so a change to
 # the site's CSS, extensions or LaTeX files alone would never reach _build: drop the environment then.
 THEME := $(shell find book/_static book/_ext book/_latex -type f -not -path '*/__pycache__/*' 2>/dev/null)
 _build/.theme-stamp: $(THEME)
-	rm -rf _build/.doctrees
+	rm -rf _build/.doctrees _build/teacher/.doctrees
 	mkdir -p _build && touch $@
 
-book: venv _build/.evidence-stamp _build/.theme-stamp
+# Run the notebooks that are new, changed, or whose evidence changed, two at a time, into the cache
+# that every edition reads (book/_ext/execution.py).
+execute: venv
+	$(BIN)/python $(EXT)/execution.py
+
+book: venv _build/.theme-stamp execute
 	$(JB) build . $(STRICT)
 
-student: venv  ## the site without worked solutions, into _build/student
-	$(BIN)/python .ci/student_edition.py
-
-pdf: venv _build/.evidence-stamp _build/.theme-stamp
+pdf: venv _build/.theme-stamp execute
 	$(JB) build . --builder pdflatex $(STRICT)
-	$(BIN)/python .ci/check_pdf_log.py _build/latex/book.log
+	@! grep -h "Missing character" _build/latex/book.log || (echo "glyphs missing from the PDF" >&2; exit 1)
 	@echo "PDF: _build/latex/book.pdf"
 
-test: venv browser-tools
+teacher: venv _build/.theme-stamp execute  ## the teacher's website and PDF, into _build/teacher
+	$(BIN)/python $(EXT)/editions.py teacher
+	@! grep -h "Missing character" _build/teacher/latex/book.log || (echo "glyphs missing from the PDF" >&2; exit 1)
+
+student: venv  ## the students' notebooks and their zip, into _build/student
+	$(BIN)/python $(EXT)/editions.py student
+
+site-archive: book  ## _build/site.zip: the reader's website, to open from disk or serve offline
+	$(BIN)/python $(EXT)/editions.py site-archive
+
+test: venv browser-tools _build/.theme-stamp execute
 	$(BIN)/pytest -n 2
 
-test-quick: venv  ## data, loader, structure and notebooks; no book or PDF build
+test-quick: venv  ## data, loader, structure, notebooks; no website or PDF build
 	$(BIN)/pytest -n 2 -m "not slow"
 
 lab: venv  ## JupyterLab on the chapters, .md opened as notebooks, nothing fetched from the network
-	$(BIN)/python .ci/lab_settings.py $(VENV)
+	$(BIN)/python $(EXT)/lab_settings.py $(VENV)
 	cd book && ../$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --LabApp.news_url=None \
 	  --LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -76,7 +86,10 @@ serve: book
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
 
 bench: venv browser-tools
-	$(BIN)/python .ci/bench.py
+	$(BIN)/python tests/bench.py
+
+linkcheck-external: venv  ## check the outside links (needs the network; never run in CI); report in _build/linkcheck
+	$(JB) build . --builder linkcheck
 
 clean:
 	rm -rf _build .cache .pytest_cache

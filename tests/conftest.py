@@ -1,4 +1,4 @@
-"""Shared fixtures. The book and the PDF are built once per test run, whichever worker asks first."""
+"""Shared fixtures. Each edition is built once per test run, whichever worker asks first, by `make`."""
 
 from __future__ import annotations
 
@@ -14,15 +14,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from book_paths import ROOT  # noqa: E402
 
-JB = str(Path(sys.executable).with_name("jupyter-book"))
-
-# Same environment as `make`: a matplotlib cache that sees fonts-noto-cjk, and a quiet IPython kernel.
-os.environ.setdefault("MPLCONFIGDIR", str(ROOT / ".cache" / "matplotlib"))
-os.environ.setdefault("IPYTHONDIR", str(ROOT / ".cache" / "ipython"))
-_kernel_config = Path(os.environ["IPYTHONDIR"]) / "profile_default" / "ipython_kernel_config.py"
-if not _kernel_config.exists():
-    _kernel_config.parent.mkdir(parents=True, exist_ok=True)
-    _kernel_config.write_text('c.IPKernelApp.log_level = "ERROR"\n', encoding="utf-8")
 
 
 def _run_once(name: str, args: list[str]) -> subprocess.CompletedProcess:
@@ -50,13 +41,30 @@ def _run_once(name: str, args: list[str]) -> subprocess.CompletedProcess:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def make(target: str) -> list[str]:
+    """The command that builds ``target`` with the Makefile's own flags and environment (defined there once)."""
+    return ["make", "--no-print-directory", target]
+
+
 @pytest.fixture(scope="session")
 def html_build():
-    """Build the website with warnings as errors; return the finished process (output in .stdout)."""
-    return _run_once("html", [JB, "build", ".", "-W", "-n", "--keep-going"])
+    """Build the reader's website with warnings as errors; return the finished process (output in .stdout)."""
+    return _run_once("html", make("book"))
 
 
 @pytest.fixture(scope="session")
 def pdf_build(html_build):
-    """Build the PDF through xelatex (after the HTML, so the executed notebooks are cached)."""
-    return _run_once("pdf", [JB, "build", ".", "--builder", "pdflatex", "-W", "-n", "--keep-going"])
+    """Build the reader's PDF through xelatex (after the website, so the executed notebooks are cached)."""
+    return _run_once("pdf", make("pdf"))
+
+
+@pytest.fixture(scope="session")
+def teacher_build(html_build):
+    """Build the teacher's website and PDF (from the same execution cache as the reader's)."""
+    return _run_once("teacher", make("teacher"))
+
+
+@pytest.fixture(scope="session")
+def student_build():
+    """Write the students' notebooks and their zip."""
+    return _run_once("student", make("student"))
