@@ -42,7 +42,7 @@ def test_every_resource_loads_with_schema_types():
 
 def test_eras_are_typed_and_cover_1945_to_2024():
     eras = load("eras")
-    assert eras["number"].tolist() == list(range(1, 10))
+    assert eras["number"].tolist() == list(range(1, len(eras) + 1)), "eras are numbered 1, 2, 3... in order"
     assert eras["start"].iloc[0] == pd.Timestamp("1945-08-01")
     assert eras["end"].iloc[-1] == pd.Timestamp("2024-12-31")
     # eras follow each other without gap or overlap
@@ -82,9 +82,37 @@ def test_impossible_date_is_named(data_copy):
 
 def test_value_outside_the_schema_enum_is_named(data_copy):
     descriptor, folder = data_copy
-    _rewrite(folder / "eras.csv", lambda lines: lines[:1] + [lines[1].replace("liberation", "liberashun", 1)] + lines[2:])
-    with pytest.raises(DataError, match=r"eras.csv, row 2, column 'id': 'liberashun' is not one of"):
-        load("eras", descriptor)
+    _rewrite(folder / "events.csv", lambda lines: lines[:1] + [lines[1].replace(",day,", ",dai,", 1)] + lines[2:])
+    with pytest.raises(DataError, match=r"events.csv, row 2, column 'date_precision': 'dai' is not one of"):
+        load("events", descriptor)
+
+
+def test_unknown_actor_code_is_named_with_the_known_ones(data_copy):
+    descriptor, folder = data_copy
+    _rewrite(folder / "events.csv", lambda lines: lines[:1] + [lines[1].replace("USSR;JPN", "USSR;XYZ", 1)] + lines[2:])
+    with pytest.raises(DataError) as err:
+        load("events", descriptor)
+    assert (err.value.row, err.value.column) == (2, "actors")
+    assert "'XYZ' is not a known code in actors.csv (known: DPRK, JPN, PRC, ROK, RUS, UKR, UN, USA, USSR, other)" in str(err.value)
+
+
+def test_unknown_era_is_named(data_copy):
+    descriptor, folder = data_copy
+    _rewrite(folder / "events.csv", lambda lines: lines[:1] + [lines[1].replace(",liberation,", ",liberashun,", 1)] + lines[2:])
+    with pytest.raises(DataError, match=r"events.csv, row 2, column 'era': 'liberashun' is not a known id in eras.csv"):
+        load("events", descriptor)
+
+
+def test_a_colour_for_every_actor_and_a_clear_error_for_an_unknown_one():
+    from evidence import ACTOR_COLOURS
+
+    used = set()
+    for name, column in (("events", "actors"), ("deployments", "sent_to"), ("deployments", "sent_by"),
+                         ("places", "country"), ("leader_meetings", "host_country")):
+        used |= {code for cell in load(name)[column].dropna() for code in cell.split(";")}
+    assert all(ACTOR_COLOURS[code].startswith("#") for code in used)
+    with pytest.raises(KeyError, match="unknown actor code 'XYZ': data/actors.csv defines USSR, RUS"):
+        ACTOR_COLOURS["XYZ"]
 
 
 def test_a_corrupt_copy_leaves_the_original_untouched(data_copy):

@@ -39,20 +39,55 @@ def test_chapters_have_the_full_jupytext_header():
         assert any(c.cell_type == "code" for c in nb.cells), f"{path.name}: jupytext finds no code cells"
 
 
-def test_era_chapters_follow_the_template():
-    sections = ["Learning objectives", "Context", "Primary source", "Perspectives", "Myth and evidence",
-                "Exercises", "Key terms", "Summary", "Further reading", "How to cite this chapter"]
-    for path in sorted((BOOK / "eras").glob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        headings = re.findall(r"^#{2,3} (.+)$", text, flags=re.M)
-        positions = []
-        for section in sections:
-            found = [i for i, h in enumerate(headings) if h.startswith(section)]
-            assert found, f"{path.name}: no '{section}' section"
-            positions.append(found[0])
-        assert positions == sorted(positions), f"{path.name}: sections out of order"
-        assert "central question" in text.lower()
-        assert "{solution-start}" in text or "{solution}" in text
+def glossary_variants() -> dict[str, str]:
+    """The spellings the glossary rules out: each 'Also written: A, B.' in a definition, mapped to its term."""
+    variants, term = {}, None
+    for line in (BOOK / "reference" / "glossary.md").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith((" ", "`", ":", "#")):
+            term = line.strip()
+        found = re.search(r"Also written:? ([^.]+)\.", line)
+        if found and term:
+            for variant in found.group(1).split(","):
+                variants[variant.strip().strip("*")] = term
+    return variants
+
+
+def _outside_quotes_titles_and_code(text: str) -> str:
+    """Text where a variant spelling is an error: not inside quotation marks, italics (titles), code or roles."""
+    text = re.sub(r"```.*?```|~~~.*?~~~", " ", text, flags=re.S)
+    text = re.sub(r"\{[\w:-]+\}`[^`]*`|`[^`]*`", " ", text)          # roles and inline code
+    text = re.sub(r'"[^"\n]*"|“[^”]*”|\*[^*\n]+\*', " ", text)       # quotations and italic titles
+    return re.sub(r"https?://\S+", " ", text)
+
+
+def test_glossary_lists_spelling_variants():
+    variants = glossary_variants()
+    assert variants.get("Kim Il Sung") == "Kim Il-sung" and "Kim Il-Sung" in variants
+
+
+def test_no_chapter_uses_a_spelling_the_glossary_rules_out():
+    variants = glossary_variants()
+    offenders = []
+    for path in toc_files():
+        if path.name == "glossary.md" or not path.is_file():
+            continue
+        prose = _outside_quotes_titles_and_code(path.read_text(encoding="utf-8"))
+        for variant, term in variants.items():
+            if re.search(rf"(?<![\w-]){re.escape(variant)}(?![\w-])", prose):
+                offenders.append(f"{path.relative_to(ROOT)}: '{variant}' (the glossary spells it '{term}')")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_spelling_check_catches_a_variant():
+    assert re.search(r"(?<![\w-])Kim Il Sung(?![\w-])", _outside_quotes_titles_and_code("In 1950 Kim Il Sung asked."))
+    assert not re.search(r"Kim Il Sung", _outside_quotes_titles_and_code('Weathersby, "Stalin, Kim Il Sung, and the War"'))
+
+
+def test_data_is_the_only_data_package():
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files", "*datapackage.json"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    assert tracked == ["data/datapackage.json"], tracked
 
 
 def test_intro_era_table_matches_the_data():
@@ -64,17 +99,3 @@ def test_intro_era_table_matches_the_data():
         assert int(number) == era.number
         assert years == f"{era.start.year}–{era.end.year}"
         assert era.central_question in question
-
-
-def test_student_edition_strips_every_solution_and_keeps_every_exercise():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("student_edition", ROOT / ".ci" / "student_edition.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    for path in sorted((BOOK / "eras").glob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        stripped = module.strip_solutions(text)
-        assert "{solution" not in stripped, path.name
-        assert stripped.count("{exercise}") == text.count("{exercise}") >= 3
-        assert "Worked solution" not in stripped and "model answer" not in stripped.lower()
