@@ -18,7 +18,9 @@ from urllib.parse import unquote, urlsplit
 
 from book_paths import HTML, ROOT
 
-CHECKS_JS = ROOT / ".ci" / "browser_checks.js"
+BROWSER = ROOT / "tests" / "browser"
+CHECKS_JS = BROWSER / "browser_checks.js"
+VNU_JAR = BROWSER / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 
 
@@ -90,22 +92,45 @@ def broken_links(site: dict[Path, Page], html: Path = HTML) -> list[str]:
     return broken
 
 
-def page_weights(site: dict[Path, Page], html: Path = HTML) -> dict[str, int]:
-    """Bytes of each page's own HTML plus the images it shows (theme files are shared, not counted)."""
+def page_weights(site: dict[Path, Page], html: Path = HTML) -> dict[str, dict[str, int]]:
+    """Bytes of what each page makes the browser download: its HTML, scripts, styles and images.
+
+    Shared theme files are counted for every page that loads them, as a first visit would.
+    """
     weights = {}
     for path, page in site.items():
-        total = path.stat().st_size
-        for img in page.images:
-            src = img.get("src", "")
-            target = (path.parent / unquote(src)).resolve()
-            if not src.startswith(("http", "data:")) and target.is_file():
-                total += target.stat().st_size
-        weights[str(path.relative_to(html))] = total
+        parts = {"html": path.stat().st_size, "scripts": 0, "styles": 0, "images": 0}
+        for url in set(page.resources) | {img.get("src", "") for img in page.images}:
+            if not url or url.startswith(("http", "data:", "//")):
+                continue
+            target = (path.parent / unquote(url.split("?")[0].split("#")[0])).resolve()
+            if not target.is_file():
+                continue
+            kind = {".js": "scripts", ".css": "styles"}.get(target.suffix, "images" if target.suffix in
+                                                            (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp") else None)
+            if kind:
+                parts[kind] += target.stat().st_size
+        parts["total"] = sum(parts.values())
+        weights[str(path.relative_to(html))] = parts
     return weights
 
 
+def html_validity(html: Path = HTML) -> list[dict]:
+    """Errors of the Nu Html Checker (vnu.jar, run with Java) on every page of the site."""
+    files = [str(p) for p in sorted(html.rglob("*.html")) if "_static" not in p.parts and "_sources" not in p.parts]
+    result = subprocess.run(["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *files],
+                            capture_output=True, text=True, timeout=600)
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    return [{"file": m.get("url", "").replace("file:" + str(html), ""), "line": m.get("lastLine"),
+             "message": m.get("message")} for m in messages if m.get("type") == "error"]
+
+
 def browser_available() -> bool:
-    return Path(CHROMIUM).exists() and shutil.which("node") is not None and (ROOT / ".ci" / "node_modules").is_dir()
+    return Path(CHROMIUM).exists() and shutil.which("node") is not None and (BROWSER / "node_modules").is_dir()
+
+
+def validator_available() -> bool:
+    return shutil.which("java") is not None and VNU_JAR.is_file()
 
 
 @contextlib.contextmanager
@@ -129,12 +154,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def browser_report(site: dict[Path, Page], html: Path = HTML, shots: Path | None = None) -> dict:
     """Load every page in headless Chromium: axe-core violations, third-party requests, console errors."""
     names = [str(p.relative_to(html)) for p, page in site.items() if not page.redirect]  # not the root redirect
-    env = dict(os.environ, NODE_PATH=str(ROOT / ".ci" / "node_modules"))
+    env = dict(os.environ, NODE_PATH=str(BROWSER / "node_modules"))
     if shots:
         env["SHOTS"] = str(shots)
     with serve(html) as base:
         result = subprocess.run(["node", str(CHECKS_JS), base, *names], capture_output=True, text=True,
-                                env=env, cwd=ROOT / ".ci", timeout=600)
+                                env=env, cwd=BROWSER, timeout=1200)
     if result.returncode != 0:
         raise RuntimeError(f"browser checks failed: {result.stderr[-2000:]}")
     return json.loads(result.stdout)

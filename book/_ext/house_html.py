@@ -1,53 +1,99 @@
-"""Small fixes to the HTML that Jupyter Book 1 writes, each for a measured problem.
+"""Fixes to the HTML that Jupyter Book 1 writes, each for a measured problem.
 
-1. Duplicate inline scripts. With Sphinx 7.4, sphinx-thebe and sphinx-togglebutton
-   add inline scripts that end up twice in ``script_files`` (once with filename
-   None, once with ''), so ``const THEBE_JS_URL`` is declared twice and every page
-   logs a JavaScript SyntaxError. We keep the first copy of each script.
-2. No third-party requests: the thebe loader names a CDN URL; with thebe off it is
-   never fetched, but we drop the inline script so the page holds no such URL.
-3. Accessibility (axe-core), fixed in the written HTML because the theme and docutils
-   templates are not ours:
-   - the search buttons show "Search Ctrl+K" but are labelled "Search"
-     (label-content-name-mismatch): drop the aria-label, so the visible text names them;
-   - the primary sidebar, which holds the book title, sits outside any landmark
-     (region): give it the role of a labelled complementary landmark;
-   - the colour-mode button and the folded-code summaries have labels that differ from
-     their visible text: keep the visible text as the name;
-   - docutils writes citations as role="doc-biblioentry" inside role="list"
-     (aria-required-children, aria-deprecated-role): make them list items.
+Where the cause is in a node or a template, the fix is there (a doctree transform or our own
+HTML visitor); where a theme writes fixed markup, the written page is corrected. Every fix names
+the problem it solves:
+
+1. Navigation on phones and the sidebar toggles (pydata-sphinx-theme #2451, sphinx-book-theme #988):
+   the theme binds its handler to the *first* ``.primary-toggle``/``.secondary-toggle`` of the page,
+   a hidden duplicate in ``#pst-header``; with the duplicates removed, the visible buttons open the menu.
+2. Weight: ``fontawesome.js`` (1.4 MB) is dropped, since the icons render from the web font that the
+   theme's CSS already loads; the search scripts (index, tools, language data) load only on the
+   search page, where the search runs; the theme's CSS is cut to the rules the site can use.
+3. Validity (Nu Html Checker): myst-nb's folded code cells put ``<p>`` in ``<summary>`` (we write
+   ``<span>``); sphinx-exercise gives every exercise and solution body the same id (we make them
+   unique); the root ``index.html`` redirect gets a doctype, a language and a title.
+4. Accessibility (axe-core): the search buttons' label differs from their visible text; the primary
+   sidebar sits outside any landmark; the colour-mode icons carry titles unlike the button's label;
+   docutils writes citations as ``role="doc-biblioentry"`` inside ``role="list"``.
+5. Duplicate inline scripts (sphinx-thebe and sphinx-togglebutton with Sphinx 7.4) and the thebe
+   loader's CDN address: dropped, so no page names another server in what it loads.
+6. Each page gets a meta description: its first paragraph, shortened.
 """
 
+from __future__ import annotations
+
+import html
 import re
 from pathlib import Path
 
+from docutils import nodes
+
+SEARCH_ONLY = ("searchtools.js", "language_data.js", "searchindex.js")
+DROPPED_SCRIPTS = ("fontawesome.js",)
+
 _FIXES = [
+    # 1. the hidden duplicates of the sidebar toggles in the pydata header
+    (re.compile(r'\s*<button class="pst-navbar-icon sidebar-toggle (?:primary|secondary)-toggle" aria-label="[^"]*">\s*'
+                r'<span class="fa-solid fa-[\w-]+"></span>\s*</button>'), ""),
+    # 4. accessibility
     (re.compile(r'(<button class="btn search-button-field search-button__button[^"]*" title="Search") aria-label="Search"'), r"\1"),
     (re.compile(r'<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">'),
      '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" role="complementary" aria-label="Book navigation">'),
     (re.compile(r'(<div class="citation" id="[^"]+") role="doc-biblioentry"'), r'\1 role="listitem"'),
-    # the colour-mode icons carry titles that become visible text unlike the button's label
     (re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+")\s+title="[^"]*"'), r"\1"),
-    # folded code cells: the summary's visible text ("Show code cell source") should name it
-    (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
 ]
 
+REDIRECT = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<meta http-equiv="refresh" content="0; url={target}">
+<link rel="canonical" href="{target}">
+</head>
+<body>
+<p><a href="{target}">{title}</a></p>
+</body>
+</html>
+"""
 
-def _fix_written_html(app, exception):
-    if exception is not None or app.builder.format != "html":
-        return
-    for path in Path(app.outdir).rglob("*.html"):
-        if "_static" in path.parts:
-            continue
-        text = path.read_text(encoding="utf-8")
-        fixed = text
-        for pattern, replacement in _FIXES:
-            fixed = pattern.sub(replacement, fixed)
-        if fixed != text:
-            path.write_text(fixed, encoding="utf-8")
+
+# --- 3. folded code cells: a summary with phrasing content only ------------------------------
+
+def _visit_hide_cell_input(self, node) -> None:
+    """myst-nb's folded code cell, with <span> titles (a <summary> may not hold <p>) and its visible name."""
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n<summary>\n')
+    self.body.append(f'<span class="collapsed admonition-title">{html.escape(node["prompt_show"])}</span>\n')
+    self.body.append(f'<span class="expanded admonition-title">{html.escape(node["prompt_hide"])}</span>\n')
+    self.body.append("</summary>\n")
 
 
-def _dedupe_scripts(app, pagename, templatename, context, doctree):
+def _depart_hide_cell_input(self, node) -> None:
+    self.body.append("</details>\n")
+
+
+# --- 3. unique ids for exercise and solution bodies ------------------------------------------
+
+def _unique_exercise_ids(app, doctree, docname) -> None:
+    """sphinx-exercise gives every body the id 'exercise-content' or 'solution-content': make them unique."""
+    seen: dict[str, int] = {}
+    for section in doctree.findall(nodes.section):
+        for fixed in ("exercise-content", "solution-content"):
+            if fixed in section["ids"]:
+                parent = section.parent
+                label = (parent.get("label") or parent.get("ids", [fixed])[0]) if parent is not None else fixed
+                new = f"{label}-{fixed.split('-')[0]}-body"
+                seen[new] = seen.get(new, 0) + 1
+                if seen[new] > 1:
+                    new = f"{new}-{seen[new]}"
+                section["ids"] = [new if i == fixed else i for i in section["ids"]]
+
+
+# --- 2, 5, 6: what each page loads, and its description ---------------------------------------
+
+def _page_context(app, pagename, templatename, context, doctree) -> None:
     seen, kept = set(), []
     for js in context.get("script_files", []):
         filename = getattr(js, "filename", None) or ""   # None and "" both mean inline
@@ -55,15 +101,113 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
         body = attrs.get("body", "")
         if "THEBE_JS_URL" in body or "thebe" in filename:
             continue
+        name = filename.split("?")[0].rsplit("/", 1)[-1]
+        if name in DROPPED_SCRIPTS or (name in SEARCH_ONLY and pagename != "search"):
+            continue
         key = filename.split("?")[0] if filename else ("inline", body)
         if key in seen:
             continue
         seen.add(key)
         kept.append(js)
     context["script_files"] = kept
+    if doctree is not None:
+        description = _description(doctree)
+        if description:
+            context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{html.escape(description)}">'
+
+
+def _description(doctree, limit: int = 155) -> str:
+    """The page's first real paragraph, shortened to about a search result's length."""
+    for paragraph in doctree.findall(nodes.paragraph):
+        if paragraph.next_node(nodes.Invisible) or isinstance(paragraph.parent, (nodes.admonition, nodes.title)):
+            continue
+        text = " ".join(paragraph.astext().split())
+        if len(text) >= 60:
+            return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+# --- written pages -----------------------------------------------------------------------------
+
+def _fix_written_html(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    for path in out.rglob("*.html"):
+        if "_static" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        fixed = text
+        for pattern, replacement in _FIXES:
+            fixed = pattern.sub(replacement, fixed)
+        fixed = re.sub(r'\s*<script defer src="[^"]*fontawesome\.js[^"]*"></script>', "", fixed)
+        fixed = re.sub(r'\s*<link rel="preload" as="script" href="[^"]*fontawesome\.js[^"]*" ?/?>', "", fixed)
+        if path.name != "search.html":  # the theme's layout loads the search on every page; it runs on one
+            fixed = re.sub(r'\s*<script src="[^"]*(?:searchtools|language_data|searchindex)\.js"></script>', "", fixed)
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+    index = out / "index.html"
+    if index.exists() and "<!DOCTYPE" not in index.read_text(encoding="utf-8")[:100]:
+        target = re.search(r'url=([^"\s]+)', index.read_text(encoding="utf-8")).group(1)
+        index.write_text(REDIRECT.format(title=html.escape(app.config.html_title or app.config.project), target=target),
+                         encoding="utf-8")
+    _purge_theme_css(out)
+
+
+# --- 2. the theme's CSS, cut to what the site can use ------------------------------------------
+
+THEME_CSS = ("styles/pydata-sphinx-theme.css",)
+
+
+def _purge_theme_css(out: Path) -> None:
+    """Keep only the CSS rules whose classes and ids occur in the site's pages or scripts.
+
+    The theme's stylesheet is 390 KiB, mostly Bootstrap rules for components the book never uses.
+    A rule is kept if every class and id in at least one of its selectors appears as a word in some
+    page or script of the site (scripts count, because they add classes such as ``show`` at run time).
+    """
+    import tinycss2
+
+    words: set[str] = set()
+    for path in list(out.rglob("*.html")) + list((out / "_static").rglob("*.js")):
+        words.update(re.findall(r"[A-Za-z_][\w-]*", path.read_text(encoding="utf-8", errors="replace")))
+
+    def usable(selector: str) -> bool:
+        names = re.findall(r"[.#](-?[A-Za-z_][\w-]*)", re.sub(r"\[[^\]]*\]|\([^)]*\)", "", selector))
+        return all(name in words for name in names)
+
+    def purge(rules) -> str:
+        kept = []
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                selectors = [s for s in tinycss2.serialize(rule.prelude).split(",") if usable(s)]
+                if selectors:
+                    kept.append(",".join(s.strip() for s in selectors) + "{" + tinycss2.serialize(rule.content) + "}")
+            elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports", "layer", "container") and rule.content:
+                inner = purge(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
+                if inner:
+                    kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
+            elif rule.type == "at-rule":
+                kept.append(tinycss2.serialize([rule]))
+        return "".join(kept)
+
+    for name in THEME_CSS:
+        path = out / "_static" / name
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("/* purged"):
+            continue
+        rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+        path.write_text("/* purged of rules this site cannot use (book/_ext/house_html.py) */\n" + purge(rules),
+                        encoding="utf-8")
 
 
 def setup(app):
-    app.connect("html-page-context", _dedupe_scripts, priority=900)
-    app.connect("build-finished", _fix_written_html)
+    from myst_nb.sphinx_ import HideCodeCellNode
+
+    app.add_node(HideCodeCellNode, override=True, html=(_visit_hide_cell_input, _depart_hide_cell_input))
+    app.connect("doctree-resolved", _unique_exercise_ids)
+    app.connect("html-page-context", _page_context, priority=900)
+    app.connect("build-finished", _fix_written_html, priority=900)  # after sphinx-external-toc's redirect (500)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
