@@ -88,8 +88,10 @@ serve: book
 bench: venv browser-tools
 	$(BIN)/python tests/bench.py
 
+# jupyter-book's own `--builder linkcheck` writes its report into _build/html (the website); the custom
+# builder of the same name writes it to _build/linkcheck/output.txt and output.json instead.
 linkcheck-external: venv  ## check the outside links (needs the network; never run in CI); report in _build/linkcheck
-	$(JB) build . --builder linkcheck
+	$(JB) build . --builder custom --custom-builder linkcheck
 
 clean:
 	rm -rf _build .cache .pytest_cache
