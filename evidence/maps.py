@@ -87,9 +87,14 @@ def draw_map(ax, name: str, places: pd.DataFrame | None = None, labels: dict | N
     ax.set_title(title if title is not None else w["title"])
 
 
-def draw_parallel(ax, latitude: float, label: str | None = None, colour: str = "#D55E00") -> None:
-    """Draw a line of latitude across the map (for example the 38th parallel of 1945), labelled at the left."""
+def draw_parallel(ax, latitude: float, label: str | None = None, colour: str = "#D55E00", at: float = 0.99) -> None:
+    """Draw a line of latitude across the map (for example the 38th parallel of 1945), labelled above it.
+
+    ``at`` places the label along the line, as a fraction of the map's width (0 left, 1 right).
+    """
     ax.axhline(latitude, color=colour, lw=1.2, ls=(0, (4, 2)), zorder=2)
     if label:
-        ax.annotate(label, (0, latitude), xycoords=("axes fraction", "data"), xytext=(3, 3),
-                    textcoords="offset points", fontsize=7.5, color=colour, va="bottom")
+        ax.annotate(label, (at, latitude), xycoords=("axes fraction", "data"), xytext=(0, 3),
+                    textcoords="offset points", fontsize=7.5, color=colour, va="bottom",
+                    ha="right" if at > 0.5 else "left",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8})

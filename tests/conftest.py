@@ -68,3 +68,27 @@ def teacher_build(html_build):
 def student_build():
     """Write the students' notebooks and their zip."""
     return _run_once("student", make("student"))
+
+
+@pytest.fixture(scope="session")
+def browser(html_build):
+    """The browser checks of the reader's site (tests/browser/browser_checks.js), run once per test run."""
+    from site_checks import browser_report, pages
+
+    return _once("browser", lambda: browser_report(pages()))
+
+
+def _once(name: str, compute):
+    """Compute a JSON-able result once per test run, whichever xdist worker asks first."""
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))
+    state = ROOT / ".cache" / "test-builds"
+    state.mkdir(parents=True, exist_ok=True)
+    record = state / f"{name}-{run_id}.json"
+    with open(state / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not record.exists():
+                record.write_text(json.dumps(compute()), encoding="utf-8")
+            return json.loads(record.read_text(encoding="utf-8"))
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from book_paths import HTML, ROOT, notebooks
-from site_checks import broken_links, browser_available, browser_report, pages, third_party_resources
+from site_checks import (broken_links, browser_available, browser_report, html_validity, page_weights, pages,
+                         third_party_resources, validator_available)
+
+PAGE_BUDGET = 800 * 1024   # bytes of HTML, scripts, styles and images one page makes the browser download
 
 pytestmark = pytest.mark.slow
 
@@ -56,10 +59,69 @@ def test_solutions_are_folded_in_the_exercises(html_build):
     assert solutions == page.count('class="solution dropdown')
 
 
+def test_every_page_weighs_at_most_800_kib(html_build):
+    weights = page_weights(pages())
+    heavy = {page: f"{w['total'] / 1024:.0f} KiB ({w})" for page, w in weights.items() if w["total"] > PAGE_BUDGET}
+    assert not heavy, heavy
+    assert max(w["total"] for w in weights.values()) > 200 * 1024, "page weights look too small to be real"
+
+
+def test_pages_load_no_icon_script_and_search_only_where_it_runs(html_build):
+    for path, page in pages().items():
+        scripts = " ".join(page.resources)
+        assert "fontawesome.js" not in scripts, path
+        if path.name != "search.html" and not page.redirect:
+            assert "searchindex.js" not in scripts, path
+    search = (HTML / "search.html").read_text(encoding="utf-8")
+    assert "searchindex.js" in search and "searchtools.js" in search
+
+
+def test_every_page_has_a_meta_description(html_build):
+    for path, page in pages().items():
+        if page.redirect or path.name in ("search.html", "genindex.html"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert '<meta name="description" content="' in text, path
+
+
+@pytest.mark.skipif(not validator_available(), reason="needs Java and `make browser-tools` (vnu-jar)")
+def test_html_is_valid_by_the_nu_checker(html_build):
+    errors = html_validity()
+    assert not errors, "\n".join(f"{e['file']}:{e['line']}: {e['message']}" for e in errors[:20])
+
+
 @pytest.mark.skipif(not browser_available(), reason="needs Debian chromium and `make browser-tools`")
-def test_pages_in_a_browser_have_no_accessibility_violations_or_outside_requests(html_build):
-    report = browser_report(pages())
-    problems = {page: result for page, result in report["pages"].items()
-                if result["violations"] or result["consoleErrors"] or result["failed"]}
+def test_pages_in_a_browser(html_build, browser):
+    """axe-core in four modes (light, dark, a 390 px phone, everything unfolded), console errors, outside requests."""
+    problems = {}
+    for page, modes in browser["pages"].items():
+        for mode, result in modes.items():
+            if result["violations"] or result["consoleErrors"] or result["failed"]:
+                problems[f"{page} ({mode})"] = {k: result[k] for k in ("violations", "consoleErrors", "failed")}
     assert not problems, problems
-    assert report["external"] == []
+    assert set(browser["violationsByMode"]) == {"light", "dark", "phone", "opened"}
+    assert browser["external"] == []
+
+
+@pytest.mark.skipif(not browser_available(), reason="needs Debian chromium and `make browser-tools`")
+def test_no_page_scrolls_sideways_on_a_phone_or_clips_a_table_header(html_build, browser):
+    sideways = {page: modes["phone"]["sideways"] for page, modes in browser["pages"].items() if modes["phone"]["sideways"] > 0}
+    clipped = {page: modes["light"]["clippedHeaders"] for page, modes in browser["pages"].items() if modes["light"]["clippedHeaders"]}
+    assert not sideways, f"pages wider than a 390 px screen (px too wide): {sideways}"
+    assert not clipped, f"table headers cut off at 1280 px: {clipped}"
+
+
+@pytest.mark.skipif(not browser_available(), reason="needs Debian chromium and `make browser-tools`")
+def test_the_navigation_opens_on_a_phone_with_the_table_of_contents(html_build, browser):
+    nav = browser["navigation"]
+    assert nav["opened"], "the menu button did not open the navigation at 390 px"
+    assert nav["tocLinks"] >= 5, f"the open navigation shows {nav['tocLinks']} links"
+    assert nav["focusInside"], "keyboard focus did not move into the open navigation"
+    assert nav["closedByEscape"], "Escape did not close the navigation"
+
+
+@pytest.mark.skipif(not browser_available(), reason="needs Debian chromium and `make browser-tools`")
+def test_every_control_shows_a_focus_ring(html_build, browser):
+    focus = browser["focus"]
+    assert not focus["missing"], f"controls without a visible focus ring: {focus['missing']}"
+    assert focus["lostToBody"] == 0, "keyboard focus fell back to <body> while tabbing"

@@ -375,6 +375,91 @@ def _download_buttons(app, pagename, templatename, context, doctree) -> None:
         ]
 
 
+def _resources_named_in(code: str) -> list[str]:
+    """The data resources a cell's ``source_line(fig, ...)`` names, read with Python's own parser."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "source_line" and len(node.args) >= 2:
+            arg = node.args[1]
+            items = arg.elts if isinstance(arg, (ast.List, ast.Tuple)) else [arg]
+            names += [i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)]
+    return names
+
+
+def _link_figures_to_their_data(app, doctree, docname) -> None:
+    """Under each chart's caption, link the CSV files its source line names, so readers can open the numbers."""
+    if app.builder.format != "html":
+        return
+    from sphinx.util.osutil import relative_uri
+
+    here = app.builder.get_target_uri(docname)
+    for cell in list(doctree.findall(lambda n: isinstance(n, nodes.container) and n.get("nb_element") == "cell_code")):
+        code = "\n".join(block.astext() for block in cell.findall(nodes.literal_block))
+        resources = _resources_named_in(code)
+        for figure in cell.findall(nodes.figure):
+            caption = next(iter(figure.findall(nodes.caption)), None)
+            if caption is None or not resources or caption.get("data_linked"):
+                continue
+            caption["data_linked"] = True
+            caption += nodes.Text(" Data: ")
+            for i, name in enumerate(resources):
+                target = f"data/{name}.csv"
+                caption += nodes.reference(target, f"{name}.csv", refuri=relative_uri(here, target), internal=False)
+                caption += nodes.Text(", " if i < len(resources) - 1 else ".")
+
+
+class DataDownloadsDirective(SphinxDirective):
+    """``{data-downloads}``: the list of every data file, with its rows, and the zip of them all.
+
+    The same list in every edition; on the website (``_link_downloads``) each name links to the file,
+    which the build copies into the site's ``data/`` folder.
+    """
+
+    def run(self):
+        import json as _json
+
+        root = Path(self.env.srcdir)
+        descriptor_path = root / "data" / "datapackage.json"
+        self.env.note_dependency(str(descriptor_path))
+        items = nodes.bullet_list(classes=["data-downloads"])
+        for res in _json.loads(descriptor_path.read_text(encoding="utf-8"))["resources"]:
+            csv_path = root / "data" / res["path"]
+            self.env.note_dependency(str(csv_path))
+            rows = max(csv_path.read_text(encoding="utf-8").count("\n") - 1, 0)
+            line = nodes.paragraph()
+            line += nodes.literal(text=f"data/{res['path']}", target=f"data/{res['path']}")
+            line += nodes.Text(f": {res['title']} ({rows:,} rows, {csv_path.stat().st_size / 1024:,.0f} KiB)")
+            items += nodes.list_item("", line)
+        for target, text in ((f"data/datapackage.json", ": the description of every file (fields, units, sources, licences)"),
+                             (f"{DOWNLOADS}/{DATA_ZIP}", ": all of the above in one zip")):
+            line = nodes.paragraph()
+            line += nodes.literal(text=target, target=target)
+            line += nodes.Text(text)
+            items += nodes.list_item("", line)
+        return [items]
+
+
+def _link_downloads(app, doctree, docname) -> None:
+    """On the website, turn the file names of ``{data-downloads}`` into links to the copies in the site."""
+    if app.builder.format != "html":
+        return
+    from sphinx.util.osutil import relative_uri
+
+    here = app.builder.get_target_uri(docname)
+    for literal in list(doctree.findall(nodes.literal)):
+        target = literal.get("target")
+        if target:
+            link = nodes.reference("", "", refuri=relative_uri(here, target), internal=False)
+            link += nodes.literal(text=literal.astext())
+            literal.replace_self(link)
+
+
 def _write_downloads(app, exception) -> None:
     """Write the chapters' notebooks and the zips into the website."""
     if exception is not None or app.builder.format != "html":
@@ -400,6 +485,9 @@ def setup(app):
     app.connect("config-inited", _edition_html_title, priority=902)
     app.connect("env-updated", _edition_pdf_title)
     app.connect("doctree-read", _open_solutions)
+    app.connect("doctree-resolved", _link_figures_to_their_data)
+    app.connect("doctree-resolved", _link_downloads)
+    app.add_directive("data-downloads", DataDownloadsDirective)
     app.connect("html-page-context", _download_buttons, priority=510)  # after the theme's buttons (501)
     app.connect("build-finished", _write_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
