@@ -59,6 +59,18 @@ def test_solutions_are_folded_in_the_exercises(html_build):
     assert solutions == page.count('class="solution dropdown')
 
 
+def test_intro_lists_every_era_of_the_data_and_links_the_written_chapters(html_build):
+    from evidence import load
+
+    intro = (HTML / "book" / "intro.html").read_text(encoding="utf-8")
+    written = {int(p.name[:2]): p.stem for p in (ROOT / "book" / "eras").glob("[0-9][0-9]-*.md")}
+    for era in load("eras").itertuples():
+        question = era.central_question.replace("'", "&#8217;")
+        assert f"{era.start.year}–{era.end.year}" in intro and era.title.split(",")[0] in intro, era.id
+        if era.number in written:
+            assert f'href="eras/{written[era.number]}.html"' in intro, f"era {era.number} is not linked to its chapter"
+
+
 def test_every_page_weighs_at_most_800_kib(html_build):
     weights = page_weights(pages())
     heavy = {page: f"{w['total'] / 1024:.0f} KiB ({w})" for page, w in weights.items() if w["total"] > PAGE_BUDGET}

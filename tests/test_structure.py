@@ -88,14 +88,3 @@ def test_data_is_the_only_data_package():
 
     tracked = subprocess.run(["git", "ls-files", "*datapackage.json"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     assert tracked == ["data/datapackage.json"], tracked
-
-
-def test_intro_era_table_matches_the_data():
-    text = (BOOK / "intro.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| (\d) \| (\d{4}–\d{4}) \| (.+?) \|$", text, flags=re.M)
-    eras = load("eras")
-    assert len(rows) == len(eras)
-    for (number, years, question), era in zip(rows, eras.itertuples()):
-        assert int(number) == era.number
-        assert years == f"{era.start.year}–{era.end.year}"
-        assert era.central_question in question

@@ -275,55 +275,6 @@ def _edition_pdf_title(app, env) -> None:
                                       for start, target, title, *rest in app.config.latex_documents]
 
 
-def chapter_outline(path: Path) -> dict:
-    """What the teacher's guide tabulates about a chapter, read from its own text.
-
-    The title (first heading), the central question (the bold question in the "Central question" box),
-    the skills named in bold at the start of each learning objective, the data-literacy objective and
-    the class time: so the guide cannot disagree with the chapters.
-    """
-    import re
-
-    text = path.read_text(encoding="utf-8")
-    title = re.search(r"^# (.+)$", text, flags=re.M).group(1).strip()
-    box = text.split("Central question", 1)[-1]
-    question = re.search(r"\*\*(.+?\?)\*\*", box)
-    objectives = text.split("## Learning objectives", 1)[-1].split("\n## ", 1)[0]
-    skills = re.findall(r"^\d+\. \*\*(.+?)\*\*:\s*(.+)$", objectives, flags=re.M)
-    time_line = re.search(r"\*\*Class time\*\*:\s*(.+?)(?:\*\*Level|$)", objectives, flags=re.M | re.S)
-    return {
-        "title": title,
-        "question": question.group(1) if question else "",
-        "historical": [name for name, _ in skills if not name.lower().startswith("data")],
-        "data": " ".join(text for name, text in skills if name.lower().startswith("data")),
-        "time": time_line.group(1).strip().rstrip(".") if time_line else "",
-    }
-
-
-class ChapterSkillsDirective(SphinxDirective):
-    """``{chapter-skills}``: a table of every chapter's question, skills and class time, read from the chapters."""
-
-    def run(self):
-        from docutils.statemachine import StringList
-
-        root = Path(self.env.srcdir)
-        rows = ["```{list-table}", ":header-rows: 1", ":widths: 22 22 20 24 12", "",
-                "* - Chapter", "  - Central question", "  - Historical thinking", "  - Data skills",
-                "  - Class time"]
-        for path in chapter_sources(root):
-            if path.parent.name != "eras" and "epilogue" not in path.stem:
-                continue
-            self.env.note_dependency(str(path))
-            outline = chapter_outline(path)
-            docname = path.relative_to(root).with_suffix("").as_posix()
-            rows += [f"* - {{doc}}`{outline['title']} </{docname}>`", f"  - {outline['question']}",
-                     f"  - {'; '.join(outline['historical'])}", f"  - {outline['data']}", f"  - {outline['time']}"]
-        rows.append("```")
-        container = nodes.container()
-        self.state.nested_parse(StringList(rows, source=self.env.docname), self.content_offset, container)
-        return container.children
-
-
 def _drop_teacher_part(app, config) -> None:
     """In the reader edition, leave the teacher's guide part of _toc.yml out of the book."""
     if config.book_edition == "teacher":
@@ -480,7 +431,6 @@ def _write_downloads(app, exception) -> None:
 def setup(app):
     app.add_config_value("book_edition", edition(), "env")
     app.add_directive("teacher", TeacherDirective)
-    app.add_directive("chapter-skills", ChapterSkillsDirective)
     app.connect("config-inited", _drop_teacher_part, priority=901)   # after sphinx-external-toc (900)
     app.connect("config-inited", _edition_html_title, priority=902)
     app.connect("env-updated", _edition_pdf_title)
