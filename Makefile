@@ -76,9 +76,17 @@ test: venv browser-tools _build/.theme-stamp execute
 test-quick: venv  ## data, loader, structure, notebooks; no website or PDF build
 	$(BIN)/pytest -n 2 -m "not slow"
 
-lab: venv  ## JupyterLab on the chapters, .md opened as notebooks, nothing fetched from the network
-	$(BIN)/python $(EXT)/lab_settings.py $(VENV)
-	cd book && ../$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --LabApp.news_url=None \
+# JupyterLab lives in its own environment: its extras would slow every build (see requirements.txt).
+LAB := .venv-lab
+$(LAB)/bin/.installed: requirements.txt requirements-lab.txt pyproject.toml
+	test -x $(LAB)/bin/python || $(PYTHON) -m venv $(LAB)
+	$(LAB)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-lab.txt
+	$(LAB)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+lab: $(LAB)/bin/.installed $(IPYTHONDIR)/profile_default/ipython_kernel_config.py  ## JupyterLab on the chapters, offline
+	$(LAB)/bin/python $(EXT)/lab_settings.py $(LAB)
+	cd book && ../$(LAB)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --LabApp.news_url=None \
 	  --LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root)
 
 serve: book
