@@ -411,11 +411,24 @@ def _link_downloads(app, doctree, docname) -> None:
             literal.replace_self(link)
 
 
+def _inputs_fingerprint(root: Path) -> str:
+    """Names, sizes and times of everything the downloads are made from (chapters, data, helpers, toc)."""
+    import hashlib
+
+    files = sorted([root / "_toc.yml", *chapter_sources(root), *(p for folder in SHIPPED for p in (root / folder).rglob("*")
+                                                                 if p.is_file() and "__pycache__" not in p.parts)])
+    return hashlib.sha256("".join(f"{f}:{f.stat().st_size}:{f.stat().st_mtime_ns};" for f in files).encode()).hexdigest()
+
+
 def _write_downloads(app, exception) -> None:
-    """Write the chapters' notebooks and the zips into the website."""
+    """Write the chapters' notebooks, the zips and the data files into the website (again only when they changed)."""
     if exception is not None or app.builder.format != "html":
         return
     root, out = Path(app.srcdir), Path(app.outdir)
+    stamp = out / DOWNLOADS / ".inputs"
+    fingerprint = f"{app.config.book_edition}:{_inputs_fingerprint(root)}"
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == fingerprint:
+        return
     write_notebooks(out / NOTEBOOKS, app.config.book_edition, root)
     students = write_notebooks(out / NOTEBOOKS / "student", "student", root)
     student_zip(students, out / DOWNLOADS / STUDENT_ZIP, root)
@@ -426,6 +439,7 @@ def _write_downloads(app, exception) -> None:
             if not target.exists() or target.read_bytes() != csv.read_bytes():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(csv, target)
+    stamp.write_text(fingerprint, encoding="utf-8")
 
 
 def setup(app):

@@ -94,6 +94,7 @@ def _unique_exercise_ids(app, doctree, docname) -> None:
 # --- 2, 5, 6: what each page loads, and its description ---------------------------------------
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:
+    app.house_written = getattr(app, "house_written", set()) | {pagename}
     seen, kept = set(), []
     for js in context.get("script_files", []):
         filename = getattr(js, "filename", None) or ""   # None and "" both mean inline
@@ -133,8 +134,9 @@ def _fix_written_html(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     out = Path(app.outdir)
-    for path in out.rglob("*.html"):
-        if "_static" in path.parts:
+    written = [out / f"{name}.html" for name in getattr(app, "house_written", set())]   # pages this build wrote
+    for path in written:
+        if not path.exists():
             continue
         text = path.read_text(encoding="utf-8")
         fixed = text
@@ -151,7 +153,7 @@ def _fix_written_html(app, exception) -> None:
         target = re.search(r'url=([^"\s]+)', index.read_text(encoding="utf-8")).group(1)
         index.write_text(REDIRECT.format(title=html.escape(app.config.html_title or app.config.project), target=target),
                          encoding="utf-8")
-    _purge_theme_css(out)
+    _purge_theme_css(out, Path(app.doctreedir) / "house-cache")
 
 
 # --- 2. the theme's CSS, cut to what the site can use ------------------------------------------
@@ -159,18 +161,38 @@ def _fix_written_html(app, exception) -> None:
 THEME_CSS = ("styles/pydata-sphinx-theme.css",)
 
 
-def _purge_theme_css(out: Path) -> None:
+def _purge_theme_css(out: Path, cache: Path) -> None:
     """Keep only the CSS rules whose classes and ids occur in the site's pages or scripts.
 
     The theme's stylesheet is 390 KiB, mostly Bootstrap rules for components the book never uses.
     A rule is kept if every class and id in at least one of its selectors appears as a word in some
     page or script of the site (scripts count, because they add classes such as ``show`` at run time).
+    Sphinx copies the theme's file again on every build; the purged text is kept in ``cache`` and
+    reused while the theme's file and the words of the site are the same.
     """
-    import tinycss2
+    import hashlib
 
     words: set[str] = set()
     for path in list(out.rglob("*.html")) + list((out / "_static").rglob("*.js")):
         words.update(re.findall(r"[A-Za-z_][\w-]*", path.read_text(encoding="utf-8", errors="replace")))
+    for name in THEME_CSS:
+        path = out / "_static" / name
+        if not path.exists() or path.read_text(encoding="utf-8").startswith("/* purged"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        key = hashlib.sha256(text.encode() + "\n".join(sorted(words)).encode()).hexdigest()
+        cached = cache / f"purged-{Path(name).stem}-{key[:16]}.css"
+        if not cached.exists():
+            cache.mkdir(parents=True, exist_ok=True)
+            for old in cache.glob(f"purged-{Path(name).stem}-*.css"):
+                old.unlink()
+            cached.write_text("/* purged of rules this site cannot use (book/_ext/house_html.py) */\n"
+                              + _purge(text, words), encoding="utf-8")
+        path.write_text(cached.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _purge(text: str, words: set[str]) -> str:
+    import tinycss2
 
     def usable(selector: str) -> bool:
         names = re.findall(r"[.#](-?[A-Za-z_][\w-]*)", re.sub(r"\[[^\]]*\]|\([^)]*\)", "", selector))
@@ -191,16 +213,7 @@ def _purge_theme_css(out: Path) -> None:
                 kept.append(tinycss2.serialize([rule]))
         return "".join(kept)
 
-    for name in THEME_CSS:
-        path = out / "_static" / name
-        if not path.exists():
-            continue
-        text = path.read_text(encoding="utf-8")
-        if text.startswith("/* purged"):
-            continue
-        rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
-        path.write_text("/* purged of rules this site cannot use (book/_ext/house_html.py) */\n" + purge(rules),
-                        encoding="utf-8")
+    return purge(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
 
 
 def setup(app):
