@@ -224,23 +224,30 @@ def source_line(fig, names: Iterable[str] | str, width: int = 140) -> None:
 
     It goes below everything already drawn (tick labels, axis titles), so call it last.
     """
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    renderer = fig.canvas.get_renderer()   # measuring needs a renderer, not a full drawing of the figure
     to_figure = fig.transFigure.inverted()
     bottom = min(ax.get_tightbbox(renderer).transformed(to_figure).y0 for ax in fig.axes)
     fig.text(0.01, bottom - 0.02, textwrap.fill(source_text(names), width), ha="left", va="top",
              fontsize=7, color="#444444")
 
 
-def glue(name: str, value, display: bool = False) -> None:
-    """Hand ``value`` to the book's prose, where ``{glue}`name``` prints it (myst-nb's ``glue``).
+#: The MIME prefix myst-nb's glue gives to values stored for the prose (myst_nb.ext.glue.GLUE_PREFIX).
+GLUE_PREFIX = "application/papermill.record/"
 
-    Numbers in the prose are computed from the data this way, so the text cannot drift from
-    the data. Outside the book's build environment (for example in Colab, where myst-nb is not
-    installed) it does nothing, so that a downloaded notebook still runs.
+
+def glue(name: str, value, display: bool = False) -> None:
+    """Hand ``value`` to the book's prose, where ``{glue}`name``` prints it.
+
+    This writes exactly what myst-nb's own ``glue`` writes (a display output whose metadata names the
+    value; tests/test_loader.py compares the two), without importing myst-nb, which takes seconds and
+    is not installed in Colab. Outside a notebook it does nothing, so a downloaded notebook still runs.
     """
     try:
-        from myst_nb import glue as myst_glue
+        import IPython
+        from IPython.display import display as ipy_display
     except ImportError:
         return
-    myst_glue(name, value, display=display)
+    mimebundle, metadata = IPython.core.formatters.format_display_data(value)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = dict(name=name, mime_prefix=prefix)
+    ipy_display({prefix + key: data for key, data in mimebundle.items()}, raw=True, metadata=metadata)

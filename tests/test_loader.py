@@ -153,3 +153,20 @@ def test_a_corrupt_copy_of_every_resource_is_rejected_with_file_row_and_column(n
         load(name, descriptor)
     assert (err.value.path.name, err.value.row, err.value.column) == (res["path"], 4, field["name"])
     assert str(err.value).startswith(f"{res['path']}, row 4, column '{field['name']}': ")
+
+
+def test_the_helpers_glue_writes_what_myst_nb_glue_writes(monkeypatch):
+    """evidence.glue avoids importing myst-nb; its output must stay the one myst-nb reads."""
+    import IPython.display
+    from myst_nb.ext import glue as myst_glue
+
+    from evidence import style
+
+    calls = []
+    monkeypatch.setattr(IPython.display, "display", lambda *args, **kwargs: calls.append((args, kwargs)))
+    monkeypatch.setattr(myst_glue, "ipy_display", lambda *args, **kwargs: calls.append((args, kwargs)))
+    for value in (1234, "text", pd.DataFrame({"a": [1]})):
+        style.glue("n", value)
+        myst_glue.glue("n", value, display=False)
+        assert calls[-2] == calls[-1]
+    assert style.GLUE_PREFIX == myst_glue.GLUE_PREFIX

@@ -425,7 +425,7 @@ def _write_downloads(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     root, out = Path(app.srcdir), Path(app.outdir)
-    stamp = out / DOWNLOADS / ".inputs"
+    stamp = Path(app.doctreedir) / "house-cache" / f"downloads-{app.config.book_edition}.inputs"   # not in the site
     fingerprint = f"{app.config.book_edition}:{_inputs_fingerprint(root)}"
     if stamp.exists() and stamp.read_text(encoding="utf-8") == fingerprint:
         return
@@ -439,6 +439,7 @@ def _write_downloads(app, exception) -> None:
             if not target.exists() or target.read_bytes() != csv.read_bytes():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(csv, target)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint, encoding="utf-8")
 
 
