@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from book_paths import LATEX
+from book_paths import LATEX, toc_files
 
 pytestmark = pytest.mark.slow
 
@@ -43,3 +43,42 @@ def test_pdf_has_every_figure(pdf_build, html_build):
     html_figures = sum(len(re.findall(r'<img [^>]*src="[^"]*_images/', page.read_text(encoding="utf-8")))
                        for page in html.rglob("*.html") if "_static" not in page.parts)
     assert images >= html_figures >= 3, f"{images} images in the PDF, {html_figures} figures on the site"
+
+
+def _pdf_text(tmp_path) -> str:
+    out = tmp_path / "book.txt"
+    subprocess.run(["pdftotext", str(LATEX / "book.pdf"), str(out)], check=True)
+    return out.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils is not installed")
+def test_pdf_has_a_plausible_number_of_pages(pdf_build):
+    info = subprocess.run(["pdfinfo", str(LATEX / "book.pdf")], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, flags=re.M).group(1))
+    chapters = sum(1 for p in toc_files() if p.parent.name == "eras")
+    assert 60 + 25 * chapters <= pages <= 150 + 60 * chapters, f"{pages} pages for {chapters} chapters"
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils is not installed")
+def test_every_font_is_embedded(pdf_build):
+    listing = subprocess.run(["pdffonts", str(LATEX / "book.pdf")], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in listing.strip().splitlines()[2:]]
+    assert rows, "pdffonts lists no font"
+    not_embedded = [row[0] for row in rows if "no" in row[-5:-3]]   # the emb column
+    assert not not_embedded, not_embedded
+    assert any("NotoSerifCJK" in row[0] for row in rows), "no CJK font: Hangul would be missing"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_every_chapter_is_printed_with_its_era_number_and_its_solutions_at_the_end(pdf_build, tmp_path):
+    text = _pdf_text(tmp_path)
+    for path in toc_files():
+        if path.parent.name != "eras":
+            continue
+        title = re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), flags=re.M).group(1)
+        number = int(path.name[:2])
+        assert title.upper() in text or title in text, f"{path.name}: title not in the PDF"
+        assert re.search(rf"^{number}\.1 Learning objectives", text, flags=re.M), f"{path.name} is not chapter {number}"
+        if "{solution" in path.read_text(encoding="utf-8"):
+            assert re.search(rf"^{number}\.\d+ Worked solutions", text, flags=re.M), f"{path.name}: no worked solutions section"
+    assert "Bibliography" in text and "Glossary" in text and "Index" in text

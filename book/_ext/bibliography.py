@@ -1,4 +1,10 @@
-"""Format the bibliography once, not on every build.
+"""The bibliography: titles as written, and formatted once, not on every build.
+
+Titles: pybtex's standard styles put every article title in sentence case, which lowercases proper
+names ("Putin and kim jong un's mutual defense pact"). The ``house`` style, the book's
+``bibtex_default_style``, prints titles as they are written in ``book/references.bib``.
+
+Formatting once:
 
 sphinxcontrib-bibtex formats every entry of every bibliography each time Sphinx finishes reading,
 even when nothing changed (``BibtexDomain.env_updated`` calls ``get_formatted_entries``), so a
@@ -26,8 +32,25 @@ def _digest(paths) -> str:
     return sha.hexdigest()
 
 
+def _register_house_style() -> None:
+    import pybtex.plugin
+    from pybtex.style.formatting.plain import Style as Plain
+    from pybtex.style.template import field, sentence
+
+    class HouseStyle(Plain):
+        """The plain style, with titles as written (no change of case)."""
+
+        def format_title(self, e, which_field, as_sentence=True):
+            title = field(which_field)
+            return sentence[title] if as_sentence else title
+
+    pybtex.plugin.register_plugin("pybtex.style.formatting", "house", HouseStyle)
+
+
 def setup(app):
     from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    _register_house_style()
 
     original = BibtexDomain.get_formatted_entries
     if getattr(original, "_cached", False):
