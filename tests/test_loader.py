@@ -153,3 +153,24 @@ def test_a_corrupt_copy_of_every_resource_is_rejected_with_file_row_and_column(n
         load(name, descriptor)
     assert (err.value.path.name, err.value.row, err.value.column) == (res["path"], 4, field["name"])
     assert str(err.value).startswith(f"{res['path']}, row 4, column '{field['name']}': ")
+
+
+def test_the_confidence_legend_for_bars_draws_without_a_warning():
+    """A warning is stderr in a notebook, and stderr fails the build: the bar legend once warned on every call."""
+    import warnings
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from evidence import confidence_bar, confidence_legend
+
+    fig, ax = plt.subplots()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax.barh([0], [1], **confidence_bar("high", "#D55E00"))
+        legend = confidence_legend(ax, kind="bar", colour="#D55E00")
+    solid, hatched, outlined = legend.get_patches()
+    assert solid.get_facecolor()[:3] == pytest.approx(matplotlib.colors.to_rgb("#D55E00"))
+    assert hatched.get_hatch() == "////" and outlined.get_facecolor()[:3] == pytest.approx((1, 1, 1))
+    plt.close(fig)
