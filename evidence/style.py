@@ -92,6 +92,7 @@ def confidence_marker(confidence: str, colour: str) -> dict:
 
 def confidence_bar(confidence: str, colour: str) -> dict:
     """Keyword arguments for ``ax.bar``/``ax.barh`` graded by confidence: solid, hatched or outlined."""
+    # facecolor, not color: a legend Patch given both color and edgecolor warns that one overrides the other
     return {"high": {"facecolor": colour, "edgecolor": colour},
             "medium": {"facecolor": "white", "edgecolor": colour, "hatch": "////", "linewidth": 1.2},
             "low": {"facecolor": "white", "edgecolor": colour, "linewidth": 1.2}}[_grade(confidence)]

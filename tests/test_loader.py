@@ -170,3 +170,23 @@ def test_the_helpers_glue_writes_what_myst_nb_glue_writes(monkeypatch):
         myst_glue.glue("n", value, display=False)
         assert calls[-2] == calls[-1]
     assert style.GLUE_PREFIX == myst_glue.GLUE_PREFIX
+
+def test_the_confidence_legend_for_bars_draws_without_a_warning():
+    """A warning is stderr in a notebook, and stderr fails the build: the bar legend once warned on every call."""
+    import warnings
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from evidence import confidence_bar, confidence_legend
+
+    fig, ax = plt.subplots()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax.barh([0], [1], **confidence_bar("high", "#D55E00"))
+        legend = confidence_legend(ax, kind="bar", colour="#D55E00")
+    solid, hatched, outlined = legend.get_patches()
+    assert solid.get_facecolor()[:3] == pytest.approx(matplotlib.colors.to_rgb("#D55E00"))
+    assert hatched.get_hatch() == "////" and outlined.get_facecolor()[:3] == pytest.approx((1, 1, 1))
+    plt.close(fig)
