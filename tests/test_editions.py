@@ -53,6 +53,7 @@ def leaks(notebook: nbformat.NotebookNode, material: dict[str, list[str]]) -> li
     return [f"{kind}: {line}" for kind, lines in material.items() for line in lines if line in cells]
 
 
+
 def student_notebook(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(STUDENT / "notebooks" / f"{path.stem}.ipynb", as_version=4)
 
