@@ -92,7 +92,7 @@ def confidence_marker(confidence: str, colour: str) -> dict:
 
 def confidence_bar(confidence: str, colour: str) -> dict:
     """Keyword arguments for ``ax.bar``/``ax.barh`` graded by confidence: solid, hatched or outlined."""
-    return {"high": {"color": colour, "edgecolor": colour},
+    return {"high": {"facecolor": colour, "edgecolor": colour},  # not "color": a legend Patch would warn
             "medium": {"facecolor": "white", "edgecolor": colour, "hatch": "////", "linewidth": 1.2},
             "low": {"facecolor": "white", "edgecolor": colour, "linewidth": 1.2}}[_grade(confidence)]
 
