@@ -115,6 +115,28 @@ def test_a_colour_for_every_actor_and_a_clear_error_for_an_unknown_one():
         ACTOR_COLOURS["XYZ"]
 
 
+
+def test_confidence_legends_draw_without_warnings():
+    """A warning in a chapter cell reaches stderr and fails the notebook: the bar legend once raised one."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from evidence import confidence_bar, confidence_legend
+
+    fig, ax = plt.subplots()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for grade in ("high", "medium", "low"):
+            ax.barh(0, 1, **confidence_bar(grade, "#0072B2"))
+        legend = confidence_legend(ax, kind="bar")
+        confidence_legend(ax, kind="marker")
+    assert [t.get_text() for t in legend.get_texts()][0].startswith("high confidence")
+    plt.close(fig)
+
 def test_a_corrupt_copy_leaves_the_original_untouched(data_copy):
     descriptor, folder = data_copy
     before = (DATA / "eras.csv").read_bytes()
