@@ -137,3 +137,24 @@ def test_every_control_shows_a_focus_ring(html_build, browser):
     focus = browser["focus"]
     assert not focus["missing"], f"controls without a visible focus ring: {focus['missing']}"
     assert focus["lostToBody"] == 0, "keyboard focus fell back to <body> while tabbing"
+
+
+@pytest.mark.skipif(not browser_available(), reason="needs Debian chromium and `make browser-tools`")
+def test_the_site_archive_works_opened_from_disk_search_included(html_build, tmp_path):
+    import json
+    import os
+    import subprocess
+    import zipfile
+
+    made = subprocess.run(["make", "--no-print-directory", "site-archive"], cwd=ROOT, capture_output=True, text=True)
+    assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-2000:]
+    with zipfile.ZipFile(ROOT / "_build" / "site.zip") as archive:
+        archive.extractall(tmp_path)
+    site = tmp_path / "moscow-pyongyang"
+    assert (site / "index.html").is_file() and (site / "data" / "events.csv").is_file()
+    script = ROOT / "tests" / "browser" / "search_from_disk.js"
+    run = subprocess.run(["node", str(script), str(site), "Shtykov"], capture_output=True, text=True, timeout=180,
+                         env=dict(os.environ, NODE_PATH=str(ROOT / "tests" / "browser" / "node_modules")))
+    report = json.loads(run.stdout)
+    assert report["results"] >= 1, report
+    assert not report["errors"] and not report["outside"], report

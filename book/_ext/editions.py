@@ -396,6 +396,40 @@ class DataDownloadsDirective(SphinxDirective):
         return [items]
 
 
+def _available_downloads(root: Path, edition_name: str) -> list[tuple[str, str, Path | None]]:
+    """(name in the site's downloads folder, description, source file to copy or None) of what this build offers."""
+    offered = [(STUDENT_ZIP, "the students' notebooks, with the data and the helper package they need", None),
+               (DATA_ZIP, "every data file of the book with its description", None)]
+    pdf = root / "_build" / ("teacher/book-teacher.pdf" if edition_name == "teacher" else "latex/book.pdf")
+    if pdf.exists():
+        offered.insert(0, (pdf.name, "the whole book as a PDF" + (" (teacher's edition)" if edition_name == "teacher" else ""),
+                           pdf))
+    return offered
+
+
+class DownloadsDirective(SphinxDirective):
+    """``{downloads}``: what a reader can take away: the PDF (once built), the students' notebooks, the data."""
+
+    def run(self):
+        root = Path(self.env.srcdir)
+        self.env.editions_download_docs = getattr(self.env, "editions_download_docs", set()) | {self.env.docname}
+        items = nodes.bullet_list()
+        for name, description, _ in _available_downloads(root, self.config.book_edition):
+            line = nodes.paragraph()
+            line += nodes.literal(text=name, target=f"{DOWNLOADS}/{name}")
+            line += nodes.Text(f": {description}.")
+            items += nodes.list_item("", line)
+        return [items]
+
+
+def _reread_when_downloads_change(app, env, added, changed, removed) -> list[str]:
+    """A page listing the downloads is read again when a PDF appears or disappears."""
+    state = tuple(name for name, _, _ in _available_downloads(Path(app.srcdir), app.config.book_edition))
+    previous = getattr(env, "editions_download_state", None)
+    env.editions_download_state = state
+    return sorted(getattr(env, "editions_download_docs", set())) if previous not in (None, state) else []
+
+
 def _link_downloads(app, doctree, docname) -> None:
     """On the website, turn the file names of ``{data-downloads}`` into links to the copies in the site."""
     if app.builder.format != "html":
@@ -426,13 +460,17 @@ def _write_downloads(app, exception) -> None:
         return
     root, out = Path(app.srcdir), Path(app.outdir)
     stamp = Path(app.doctreedir) / "house-cache" / f"downloads-{app.config.book_edition}.inputs"   # not in the site
-    fingerprint = f"{app.config.book_edition}:{_inputs_fingerprint(root)}"
+    pdfs = [s for _, _, s in _available_downloads(root, app.config.book_edition) if s is not None]
+    fingerprint = f"{app.config.book_edition}:{_inputs_fingerprint(root)}:" + ";".join(f"{p.stat().st_mtime_ns}" for p in pdfs)
     if stamp.exists() and stamp.read_text(encoding="utf-8") == fingerprint:
         return
     write_notebooks(out / NOTEBOOKS, app.config.book_edition, root)
     students = write_notebooks(out / NOTEBOOKS / "student", "student", root)
     student_zip(students, out / DOWNLOADS / STUDENT_ZIP, root)
     data_zip(out / DOWNLOADS / DATA_ZIP, root)
+    for name, _, source in _available_downloads(root, app.config.book_edition):
+        if source is not None:
+            shutil.copyfile(source, out / DOWNLOADS / name)
     for csv in sorted((root / "data").glob("*")):
         if csv.suffix in (".csv", ".json"):
             target = out / "data" / csv.name
@@ -453,6 +491,8 @@ def setup(app):
     app.connect("doctree-resolved", _link_figures_to_their_data)
     app.connect("doctree-resolved", _link_downloads)
     app.add_directive("data-downloads", DataDownloadsDirective)
+    app.add_directive("downloads", DownloadsDirective)
+    app.connect("env-get-outdated", _reread_when_downloads_change)
     app.connect("html-page-context", _download_buttons, priority=510)  # after the theme's buttons (501)
     app.connect("build-finished", _write_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
@@ -494,8 +534,36 @@ def build_student(root: Path = ROOT) -> int:
     return 0
 
 
+def build_site_archive(root: Path = ROOT) -> int:
+    """Zip the reader's website (built by ``make book``) so that it works opened from disk or served offline.
+
+    Only the files the pages use go in: images left over from earlier builds are skipped, and so are the
+    build's own bookkeeping files and the source maps of the theme's scripts.
+    """
+    import re as _re
+
+    html = root / "_build" / "html"
+    pages = list(html.rglob("*.html"))
+    used = set()
+    for page in pages:
+        used.update(_re.findall(r'_images/([^"?#]+)', page.read_text(encoding="utf-8")))
+    members = []
+    for path in sorted(html.rglob("*")):
+        relative = path.relative_to(html)
+        if not path.is_file() or path.name in (".buildinfo", "objects.inv") or path.suffix == ".map":
+            continue
+        if relative.parts[0] == "_images" and path.name not in used:
+            continue
+        members.append((path, f"moscow-pyongyang/{relative.as_posix()}"))
+    target = root / "_build" / "site.zip"
+    _zip(target, members)
+    print(f"Site archive: {target} ({target.stat().st_size / 1024 / 1024:.1f} MiB, {len(members)} files); "
+          "unzip it and open moscow-pyongyang/index.html")
+    return 0
+
+
 if __name__ == "__main__":
-    commands = {"teacher": build_teacher, "student": build_student}
+    commands = {"teacher": build_teacher, "student": build_student, "site-archive": build_site_archive}
     if len(sys.argv) != 2 or sys.argv[1] not in commands:
         sys.exit(f"usage: {sys.argv[0]} {{{'|'.join(commands)}}}")
     sys.exit(commands[sys.argv[1]]())
