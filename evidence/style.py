@@ -141,6 +141,20 @@ def use_house_style() -> None:
         # which would otherwise happen at the first figure and replace ours.
         plt.switch_backend(plt.get_backend())
         shell.display_formatter.formatters["image/png"].for_type(Figure, _light_png)
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, _plain_table)
+
+
+def _plain_table(frame: pd.DataFrame) -> str:
+    """A table as plain, valid HTML (what notebooks display under use_house_style).
+
+    pandas' own notebook HTML carries a ``<style scoped>`` block, which HTML no longer allows, and an empty
+    header cell over the index, which screen readers announce as nothing. A meaningful index becomes a
+    named column instead.
+    """
+    named = not isinstance(frame.index, pd.RangeIndex) or frame.index.name
+    frame = frame.reset_index() if named else frame.copy()   # never change the reader's own frame
+    frame.columns = [str(c) if str(c).strip() else "value" for c in frame.columns]
+    return frame.to_html(index=False, border=0, classes="dataframe", na_rep="")
 
 
 def _light_png(fig) -> bytes:

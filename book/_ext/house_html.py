@@ -158,7 +158,9 @@ def _fix_written_html(app, exception) -> None:
 
 # --- 2. the theme's CSS, cut to what the site can use ------------------------------------------
 
-THEME_CSS = ("styles/pydata-sphinx-theme.css",)
+# The stylesheets of the theme and of the extensions that every page loads (not the book's own house.css).
+THEME_CSS = ("styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css", "sphinx-design.min.css",
+             "mystnb.*.css", "exercise.css", "togglebutton.css", "copybutton.css")
 
 
 def _purge_theme_css(out: Path, cache: Path) -> None:
@@ -175,16 +177,17 @@ def _purge_theme_css(out: Path, cache: Path) -> None:
     words: set[str] = set()
     for path in list(out.rglob("*.html")) + list((out / "_static").rglob("*.js")):
         words.update(re.findall(r"[A-Za-z_][\w-]*", path.read_text(encoding="utf-8", errors="replace")))
-    for name in THEME_CSS:
-        path = out / "_static" / name
-        if not path.exists() or path.read_text(encoding="utf-8").startswith("/* purged"):
+    paths = sorted({path for pattern in THEME_CSS for path in (out / "_static").glob(pattern)})
+    for path in paths:
+        if path.read_text(encoding="utf-8").startswith("/* purged"):
             continue
         text = path.read_text(encoding="utf-8")
+        stem = path.name.removesuffix(".css").replace(".", "-")
         key = hashlib.sha256(text.encode() + "\n".join(sorted(words)).encode()).hexdigest()
-        cached = cache / f"purged-{Path(name).stem}-{key[:16]}.css"
+        cached = cache / f"purged-{stem}-{key[:16]}.css"
         if not cached.exists():
             cache.mkdir(parents=True, exist_ok=True)
-            for old in cache.glob(f"purged-{Path(name).stem}-*.css"):
+            for old in cache.glob(f"purged-{stem}-*.css"):
                 old.unlink()
             cached.write_text("/* purged of rules this site cannot use (book/_ext/house_html.py) */\n"
                               + _purge(text, words), encoding="utf-8")
