@@ -88,3 +88,11 @@ def test_data_is_the_only_data_package():
 
     tracked = subprocess.run(["git", "ls-files", "*datapackage.json"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     assert tracked == ["data/datapackage.json"], tracked
+
+
+def test_eras_are_in_the_toc_in_the_order_of_eras_csv():
+    """Readers follow the eras in time: the table of contents lists the chapters in data/eras.csv order."""
+    in_toc = [p.name for p in toc_files() if p.parent.name == "eras"]
+    numbers = [int(name.split("-")[0]) for name in in_toc]
+    expected = sorted(int(n) for n in load("eras")["number"])
+    assert numbers == expected, f"_toc.yml lists the eras as {numbers}, data/eras.csv numbers them {expected}"
