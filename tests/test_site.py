@@ -88,6 +88,29 @@ def test_pages_load_no_icon_script_and_search_only_where_it_runs(html_build):
     assert "searchindex.js" in search and "searchtools.js" in search
 
 
+def test_pages_load_one_stylesheet_no_blocking_script_and_fonts_that_hold_their_icons(html_build):
+    """The first paint on a phone waits for every stylesheet and plain script in <head> (Lighthouse)."""
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    for path, page in pages().items():
+        if page.redirect or path.name == "search.html":
+            continue
+        head = path.read_text(encoding="utf-8").split("</head>")[0]
+        sheets = re.findall(r'<link[^>]*rel="stylesheet"[^>]*>', head)
+        assert len(sheets) == 1 and "house-bundle.css" in sheets[0], f"{path.name}: {sheets}"
+        blocking = re.findall(r'<script (?![^>]*\b(?:defer|async)\b)[^>]*\bsrc="([^"]+)"', head)
+        assert not blocking, f"{path.name}: scripts that block the first paint: {blocking}"
+    bundle = (HTML / "_static" / "house-bundle.css").read_text(encoding="utf-8")
+    targets = [u for u in re.findall(r"url\(([^)\"']+)\)", bundle) if not u.startswith("data:")]
+    assert targets and all((HTML / "_static" / u).is_file() for u in targets), targets
+    icons = {ord(c) for c in bundle if 0xE000 <= ord(c) <= 0xF8FF}
+    fonts = [u for u in targets if u.endswith((".woff", ".woff2", ".ttf"))]
+    held = set().union(*(TTFont(HTML / "_static" / u).getBestCmap() for u in fonts))
+    assert len(icons) >= 10 and not icons - held, f"icons no font holds: {sorted(map(hex, icons - held))}"
+
+
 def test_every_page_has_a_meta_description(html_build):
     for path, page in pages().items():
         if page.redirect or path.name in ("search.html", "genindex.html"):
