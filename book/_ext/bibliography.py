@@ -13,6 +13,11 @@ The formatted entries depend only on the .bib files, the bibliography's own opti
 entries it lists; this keeps them in the Sphinx environment under a key made of exactly those, so
 they are formatted again when, and only when, one of them changes.
 
+Choosing the entries: to decide which entries a bibliography lists (``:filter: cited``), the
+domain scans every citation of the book once per entry of the .bib files, so the choice grew with
+entries times citations (about 1 s of every no-change rebuild at 560 entries and 1,900 citations).
+``get_filtered_entries`` below gives the same answer from one pass over the citations.
+
 ``FORMAT_CALLS`` counts the real formatting runs of this process (``make bench`` reports it).
 """
 
@@ -47,6 +52,31 @@ def _register_house_style() -> None:
     pybtex.plugin.register_plugin("pybtex.style.formatting", "house", HouseStyle)
 
 
+def get_filtered_entries(self, bibliography_key):
+    """``BibtexDomain.get_filtered_entries`` (sphinxcontrib-bibtex 2.6), with the documents that cite
+    each key collected in one pass over the citations instead of one pass per entry."""
+    from sphinxcontrib.bibtex.domain import _FilterVisitor, logger
+
+    cited_in: dict[str, set[str]] = {}
+    for citation_ref in self.citation_refs:
+        for key in {target.key for target in citation_ref.targets}:
+            cited_in.setdefault(key, set()).add(citation_ref.docname)
+    bibliography = self.bibliographies[bibliography_key]
+    for entry in self.get_entries(bibliography.bibfiles):
+        key = bibliography.keyprefix + entry.key
+        cited_docnames = cited_in.get(key, set())
+        visitor = _FilterVisitor(entry=entry, docname=bibliography_key.docname, cited_docnames=cited_docnames)
+        try:
+            success = visitor.visit(bibliography.filter_)
+        except ValueError as err:
+            logger.warning("syntax error in :filter: expression; %s" % err,
+                           location=(bibliography_key.docname, bibliography.line),
+                           type="bibtex", subtype="filter_syntax_error")
+            success = bool(cited_docnames)
+        if success or entry.key in bibliography.keys:
+            yield key, entry
+
+
 def setup(app):
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
@@ -73,4 +103,5 @@ def setup(app):
 
     get_formatted_entries._cached = True
     BibtexDomain.get_formatted_entries = get_formatted_entries
+    BibtexDomain.get_filtered_entries = get_filtered_entries
     return {"parallel_read_safe": True, "parallel_write_safe": True}

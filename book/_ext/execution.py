@@ -13,6 +13,8 @@ the notebooks one at a time inside the Sphinx build. This step, run by ``make`` 
    Sphinx read again a page whose outputs are newer than its last reading.
 
 A change to ``data/trade.csv`` therefore re-runs only the chapters that read the trade data.
+When no notebook, data file, helper or the configuration changed, step 1 is skipped: file hashes
+alone say that nothing is to run (a no-change rebuild should not pay for reading every notebook).
 
 Command line: ``python book/_ext/execution.py [--jobs N]`` (``make book`` runs it).
 """
@@ -99,15 +101,32 @@ def _execute(path: Path) -> dict:
             "error": result.exc_string if result.err else None}
 
 
+def _unchanged(record: dict, path: Path) -> bool:
+    """The notebook's source, the configuration and the evidence it read are as when it last ran
+    (or was last found in the cache): its cached outputs are still the right ones."""
+    runs = record.get(str(path.relative_to(ROOT)))
+    return (runs is not None and runs.get("source") == _sha256(path)
+            and runs.get("config") == _sha256(ROOT / "_config.yml")
+            and _fingerprint(list(runs["files"])) == runs["files"])
+
+
 def run(jobs: int = 2) -> int:
+    record_path = CACHE / RECORD
+    record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
+    paths = notebooks()
+    # The common case, a build with nothing to run, decided from file hashes alone: reading every
+    # notebook as myst-nb does and opening the cache's database would cost more than a second.
+    if (CACHE / "global.db").exists() and all(_unchanged(record, path) for path in paths):
+        print(f"All {len(paths)} notebooks are up to date in {CACHE.relative_to(ROOT)}")
+        return 0
+
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
     cache = get_cache(str(CACHE))
-    record_path = CACHE / RECORD
-    record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
+    config = _sha256(ROOT / "_config.yml")
     stale = []
-    for path in notebooks():
+    for path in paths:
         name = str(path.relative_to(ROOT))
         try:
             cached = cache.match_cache_notebook(read(path))
@@ -116,13 +135,15 @@ def run(jobs: int = 2) -> int:
         runs = record.get(name)
         evidence_same = runs is not None and _fingerprint(list(runs["files"])) == runs["files"]
         if cached is not None and evidence_same:
+            runs.update(source=_sha256(path), config=config)
             continue
         if cached is not None:
             cache.remove_cache(cached.pk)
             print(f"  {name}: its evidence changed since it ran; running it again")
         stale.append(path)
     if not stale:
-        print(f"All {len(notebooks())} notebooks are up to date in {CACHE.relative_to(ROOT)}")
+        record_path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"All {len(paths)} notebooks are up to date in {CACHE.relative_to(ROOT)}")
         return 0
     print(f"Executing {len(stale)} notebook(s) with {min(jobs, len(stale))} worker(s)...", flush=True)
     failed = 0
@@ -137,7 +158,8 @@ def run(jobs: int = 2) -> int:
             cache.cache_notebook_bundle(CacheBundleIn(result["nb"], str(path),
                                                       data={"execution_seconds": result["seconds"]}),
                                         check_validity=False, overwrite=True)
-            record[name] = {"files": _fingerprint(result["files"]), "ran": time.time()}
+            record[name] = {"files": _fingerprint(result["files"]), "ran": time.time(),
+                            "source": _sha256(path), "config": config}
             print(f"  {name}: {result['seconds']:.1f} s, read {sum(f.startswith('data/') for f in result['files'])} data file(s)")
     record_path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return 1 if failed else 0
@@ -159,8 +181,30 @@ def _reread_newly_executed(app, env, added, changed, removed) -> list[str]:
     return again
 
 
+def _renumber_only_after_reading() -> None:
+    """Sphinx numbers sections and figures again after every build's reading phase (the
+    ``env-get-updated`` event), loading every page's doctree to do it: about 1 s of a no-change
+    rebuild of this book. The numbers depend only on the doctrees and the table of contents, which
+    cannot have changed when no document was read (a change to ``_toc.yml`` or the configuration
+    makes Sphinx read every document). So when nothing was read, the numbers of the last build stand."""
+    from sphinx.environment import BuildEnvironment
+
+    original = BuildEnvironment.check_dependents
+    if getattr(original, "_house", False):
+        return
+
+    def check_dependents(self, app, already):
+        if not already:
+            return iter(())
+        return original(self, app, already)
+
+    check_dependents._house = True
+    BuildEnvironment.check_dependents = check_dependents
+
+
 def setup(app):
     app.connect("env-get-outdated", _reread_newly_executed)
+    _renumber_only_after_reading()
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 

@@ -240,8 +240,6 @@ def _subset_icon_fonts(static: Path, css: str, cache: Path) -> str:
     import hashlib
     import shutil
 
-    from fontTools import subset
-
     icons = sorted({ord(c) for c in css if 0xE000 <= ord(c) <= 0xF8FF})
 
     def cut(m: re.Match) -> str:
@@ -252,6 +250,8 @@ def _subset_icon_fonts(static: Path, css: str, cache: Path) -> str:
         key = hashlib.sha256(source.read_bytes() + repr(icons).encode()).hexdigest()[:16]
         cached = cache / f"{name}-{key}.woff"
         if not cached.exists():
+            from fontTools import subset
+
             for old in cache.glob(f"{name}-*.woff"):
                 old.unlink()
             options = subset.Options()
@@ -284,10 +284,21 @@ def _purge_theme_css(out: Path, cache: Path) -> None:
     reused while the theme's file and the words of the site are the same.
     """
     import hashlib
+    import json
 
-    words: set[str] = set()
-    for path in list(out.rglob("*.html")) + list((out / "_static").rglob("*.js")):
-        words.update(re.findall(r"[A-Za-z_][\w-]*", path.read_text(encoding="utf-8", errors="replace")))
+    sources = sorted(list(out.rglob("*.html")) + list((out / "_static").rglob("*.js")))
+    # The words are read again only when a page or script changed (a no-change rebuild writes none).
+    signature = hashlib.sha256(repr([(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sources]).encode()).hexdigest()
+    known = cache / "purge-words.json"
+    saved = json.loads(known.read_text(encoding="utf-8")) if known.exists() else {}
+    if saved.get("signature") == signature:
+        words = set(saved["words"])
+    else:
+        words = set()
+        for path in sources:
+            words.update(re.findall(r"[A-Za-z_][\w-]*", path.read_text(encoding="utf-8", errors="replace")))
+        cache.mkdir(parents=True, exist_ok=True)
+        known.write_text(json.dumps({"signature": signature, "words": sorted(words)}), encoding="utf-8")
     paths = sorted({path for pattern in THEME_CSS for path in (out / "_static").glob(pattern)})
     for path in paths:
         if path.read_text(encoding="utf-8").startswith("/* purged"):
