@@ -95,11 +95,13 @@ def test_pages_load_one_stylesheet_no_blocking_script_and_fonts_that_hold_their_
     from fontTools.ttLib import TTFont
 
     for path, page in pages().items():
-        if page.redirect or path.name == "search.html":
+        if page.redirect:
             continue
         head = path.read_text(encoding="utf-8").split("</head>")[0]
         sheets = re.findall(r'<link[^>]*rel="stylesheet"[^>]*>', head)
         assert len(sheets) == 1 and "house-bundle.css" in sheets[0], f"{path.name}: {sheets}"
+        if path.name == "search.html":   # the search scripts keep Sphinx's own order of loading
+            continue
         blocking = re.findall(r'<script (?![^>]*\b(?:defer|async)\b)[^>]*\bsrc="([^"]+)"', head)
         assert not blocking, f"{path.name}: scripts that block the first paint: {blocking}"
     bundle = (HTML / "_static" / "house-bundle.css").read_text(encoding="utf-8")

@@ -25,6 +25,7 @@ the problem it solves:
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 from pathlib import Path
@@ -203,7 +204,7 @@ def _bundle_css(out: Path, written: list[Path], cache: Path) -> None:
     hrefs = json.loads(listing.read_text(encoding="utf-8")) if listing.exists() else []
     options = static / "documentation_options.js"
     for path in written:
-        if not path.exists() or path.name == "search.html":
+        if not path.exists():
             continue
         text = path.read_text(encoding="utf-8")
         prefix = "../" * (len(path.relative_to(out).parts) - 1) + "_static/"
@@ -341,11 +342,42 @@ def _purge(text: str, words: set[str]) -> str:
     return purge(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
 
 
+def _keep_index_entries_across_builds() -> None:
+    """Sphinx keeps the search index's words of pages it does not write again by reading them back
+    from the last ``searchindex.js``, but not its index entries (the glossary's terms): after any
+    build that rewrote some pages, searching for a glossary term no longer found its definition, and
+    the index differed from a clean build's. Read them back too."""
+    from sphinx.search import IndexBuilder
+
+    original = IndexBuilder.load
+    if getattr(original, "_house", False):
+        return
+
+    def load(self, stream, format):
+        if isinstance(format, str):
+            format = self.formats[format]
+        text = stream.read()
+        original(self, io.StringIO(text), format)
+        frozen = format.loads(text)
+        docnames = frozen.get("docnames", ())
+        restored: dict[str, list] = {}
+        for entry, hits in (frozen.get("indexentries") or {}).items():
+            for index, target_id, main in hits:
+                restored.setdefault(docnames[index], []).append((entry, target_id, "main" if main else ""))
+        for docname in docnames:   # in the index's own order, as a clean build feeds them
+            if docname in restored and docname not in self._index_entries:
+                self._index_entries[docname] = sorted(restored[docname])
+
+    load._house = True
+    IndexBuilder.load = load
+
+
 def setup(app):
     from myst_nb.sphinx_ import HideCodeCellNode
 
     app.add_node(HideCodeCellNode, override=True, html=(_visit_hide_cell_input, _depart_hide_cell_input))
     app.connect("doctree-resolved", _unique_exercise_ids)
     app.connect("html-page-context", _page_context, priority=900)
-    app.connect("build-finished", _fix_written_html, priority=900)  # after sphinx-external-toc's redirect (500)
+    app.connect("build-finished", _fix_written_html, priority=900)
+    _keep_index_entries_across_builds()  # after sphinx-external-toc's redirect (500)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
