@@ -164,7 +164,8 @@ def _light_png(fig) -> bytes:
     from PIL import Image
 
     raw = io.BytesIO()
-    fig.savefig(raw, format="png", bbox_inches="tight", metadata={"Software": None})
+    # An uncompressed PNG in between: it is decoded at once, and only the final image is compressed.
+    fig.savefig(raw, format="png", bbox_inches="tight", metadata={"Software": None}, pil_kwargs={"compress_level": 0})
     image = Image.open(raw).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
                                                      dither=Image.Dither.NONE)
     out = io.BytesIO()

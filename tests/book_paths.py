@@ -63,6 +63,7 @@ def execute_notebook(path: Path, timeout: int = 60):
 
     jupytext is told the format explicitly: sniffing needs the full
     text_representation header, and a misread file would have no code cells.
+    The kernel is stopped at once when the last cell has run, as in the build's execution step.
     """
     import jupytext
     import nbclient
@@ -72,7 +73,7 @@ def execute_notebook(path: Path, timeout: int = 60):
     if not code:
         raise AssertionError(f"{path}: no code cells found (is the jupytext header complete?)")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3", shutdown_kernel="immediate",
                                      resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()

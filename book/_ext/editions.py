@@ -299,6 +299,25 @@ def _open_solutions(app, doctree) -> None:
         node["classes"] = [c for c in node["classes"] if c != "dropdown"]
 
 
+def _detach_exercise_nodes(app, doctree) -> None:
+    """Keep sphinx-exercise's registry small in the pickled environment.
+
+    The registry keeps a node for every exercise and solution, and each of those nodes still points
+    at its whole page (a solution is the page's own node; an exercise is a copy that keeps the
+    ``document`` reference). Pickled, the environment therefore held every chapter's doctree again:
+    2.2 of its 4.9 MB, unpickled at every build. The registry only needs each node's class,
+    attributes and title, so it gets a copy cut loose from the page.
+    """
+    registry = getattr(app.env, "sphinx_exercise_registry", {})
+    for entry in registry.values():
+        if entry.get("docname") != app.env.docname:
+            continue
+        copy = entry["node"].deepcopy()
+        for node in copy.findall():
+            node.document = None
+        entry["node"] = copy
+
+
 def _chapter_docnames(app) -> set[str]:
     """The docnames of the chapters that have notebooks (computed once per build)."""
     if not hasattr(app, "_chapter_docnames"):
@@ -488,6 +507,7 @@ def setup(app):
     app.connect("config-inited", _edition_html_title, priority=902)
     app.connect("env-updated", _edition_pdf_title)
     app.connect("doctree-read", _open_solutions)
+    app.connect("doctree-read", _detach_exercise_nodes)
     app.connect("doctree-resolved", _link_figures_to_their_data)
     app.connect("doctree-resolved", _link_downloads)
     app.add_directive("data-downloads", DataDownloadsDirective)

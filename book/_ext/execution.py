@@ -92,8 +92,10 @@ def _execute(path: Path) -> dict:
     nb = read(path)
     with tempfile.NamedTemporaryFile("r", suffix=".log", delete=False) as log:
         os.environ["EVIDENCE_READ_LOG"] = log.name
+        # The kernel has nothing to save once the outputs are in: stopping it at once saves about
+        # half a second per notebook over a graceful shutdown.
         result = single_nb_execution(nb, cwd=str(path.parent), allow_errors=False, timeout=TIMEOUT,
-                                     meta_override=True)
+                                     meta_override=True, shutdown_kernel="immediate")
         read_paths = {line.strip() for line in Path(log.name).read_text(encoding="utf-8").splitlines() if line.strip()}
     Path(log.name).unlink()
     files = [os.path.relpath(p, ROOT) for p in read_paths] + [str(p.relative_to(ROOT)) for p in _helper_files()]
