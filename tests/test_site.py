@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
-from book_paths import HTML, ROOT, notebooks
+from book_paths import BUILD, HTML, ROOT, notebooks
 from site_checks import (broken_links, browser_available, browser_report, html_validity, page_weights, pages,
                          third_party_resources, validator_available)
 
@@ -111,6 +113,21 @@ def test_pages_load_one_stylesheet_no_blocking_script_and_fonts_that_hold_their_
     fonts = [u for u in targets if u.endswith((".woff", ".woff2", ".ttf"))]
     held = set().union(*(TTFont(HTML / "_static" / u).getBestCmap() for u in fonts))
     assert len(icons) >= 10 and not icons - held, f"icons no font holds: {sorted(map(hex, icons - held))}"
+
+
+def test_the_environment_does_not_hold_the_pages_again(html_build):
+    """sphinx-exercise keeps a node for every exercise and solution in the environment. Each must be cut
+    loose from its page (editions._detach_exercise_nodes): a node still tied to its page pickles the
+    whole page with it, and the environment that every build unpickles doubled in size."""
+    import pickle
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    env = pickle.loads((BUILD / ".doctrees" / "environment.pickle").read_bytes())
+    registry = env.sphinx_exercise_registry
+    assert len(registry) >= 2 * 3 * 10, "fewer exercises and solutions than ten chapters of three"
+    tied = [label for label, entry in registry.items()
+            if entry["node"].parent is not None or any(n._document is not None for n in entry["node"].findall())]
+    assert not tied, f"registry nodes still tied to their pages: {tied[:5]}"
 
 
 def test_every_page_has_a_meta_description(html_build):
