@@ -52,8 +52,11 @@ _build/.theme-stamp: $(THEME)
 execute: venv
 	$(BIN)/python $(EXT)/execution.py
 
+# When nothing the site is built from has changed since its last successful build, Sphinx is not started
+# (book/_ext/site_state.py); FORCE=1 runs it anyway.
 book: venv _build/.theme-stamp execute
-	$(JB) build . $(STRICT)
+	@$(if $(FORCE),false,$(BIN)/python $(EXT)/site_state.py unchanged) || \
+	  { $(JB) build . $(STRICT) && $(BIN)/python $(EXT)/site_state.py record; }
 
 pdf: venv _build/.theme-stamp execute
 	$(JB) build . --builder pdflatex $(STRICT)
