@@ -51,6 +51,32 @@ def _pdf_text(tmp_path) -> str:
     return out.read_text(encoding="utf-8")
 
 
+def _caption_start(text: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", "", text).split())[:48]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_the_website_numbers_each_figure_as_the_pdf_does(pdf_build, html_build, tmp_path):
+    """A class with the PDF and a class with the website must mean the same figure by "Fig. 2.3"."""
+    html = LATEX.parent / "html"
+    online: dict[str, list[str]] = {}
+    for page in html.rglob("*.html"):
+        for number, caption in re.findall(r'caption-number">Fig\. ([0-9A-Z.]+) </span><span class="caption-text">(.{0,600})',
+                                          page.read_text(encoding="utf-8")):
+            online.setdefault(_caption_start(caption), []).append(number)
+    printed: dict[str, list[str]] = {}
+    for number, caption in re.findall(r"^Fig\. ([0-9A-Z.]+): (.*)$", _pdf_text(tmp_path), re.MULTILINE):
+        printed.setdefault(_caption_start(caption), []).append(number)
+    # a caption is matched by its first words; the few that two figures share say nothing
+    online = {caption: numbers[0] for caption, numbers in online.items() if len(numbers) == 1}
+    printed = {caption: numbers[0] for caption, numbers in printed.items() if len(numbers) == 1}
+    both = online.keys() & printed.keys()
+    assert len(both) >= 0.8 * len(online) >= 40, f"only {len(both)} of {len(online)} captions found in both"
+    differ = {caption: (online[caption], printed[caption]) for caption in both if online[caption] != printed[caption]}
+    assert not differ, f"figure numbers (website, PDF) that differ: {differ}"
+    assert {"2.1", "10.1", "A.1"} <= set(online.values())
+
+
 @pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils is not installed")
 def test_pdf_has_a_plausible_number_of_pages(pdf_build):
     info = subprocess.run(["pdfinfo", str(LATEX / "book.pdf")], capture_output=True, text=True, check=True).stdout
