@@ -115,6 +115,17 @@ def test_pages_load_one_stylesheet_no_blocking_script_and_fonts_that_hold_their_
     assert len(icons) >= 10 and not icons - held, f"icons no font holds: {sorted(map(hex, icons - held))}"
 
 
+def test_every_image_of_the_site_is_shown_by_a_page(html_build):
+    """An image no page shows is a leftover of an earlier drawing (house_html._drop_unused_images)."""
+    import re
+
+    shown = {name for page in HTML.rglob("*.html")
+             for name in re.findall(r'_images/([^"\'\s)?#]+)', page.read_text(encoding="utf-8"))}
+    images = {path.name for path in (HTML / "_images").iterdir()}
+    assert len(images) >= 50
+    assert not images - shown, f"images no page shows: {sorted(images - shown)[:5]}"
+
+
 def test_the_environment_does_not_hold_the_pages_again(html_build):
     """sphinx-exercise keeps a node for every exercise and solution in the environment. Each must be cut
     loose from its page (editions._detach_exercise_nodes): a node still tied to its page pickles the

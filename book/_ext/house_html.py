@@ -163,6 +163,22 @@ def _fix_written_html(app, exception) -> None:
                          encoding="utf-8")
     _purge_theme_css(out, Path(app.doctreedir) / "house-cache")
     _bundle_css(out, written, Path(app.doctreedir) / "house-cache")
+    if written:
+        _drop_unused_images(out)
+
+
+def _drop_unused_images(out: Path) -> None:
+    """Sphinx copies each chart into ``_images`` under a name made from its content and never removes the
+    old one: after a chart changed, the site (and its offline archive) kept the earlier drawing, and
+    differed from a clean build. Images that no page shows any more are removed."""
+    images = out / "_images"
+    if not images.is_dir():
+        return
+    shown = {name for page in out.rglob("*.html")
+             for name in re.findall(r'_images/([^"\'\s)?#]+)', page.read_text(encoding="utf-8"))}
+    for image in images.iterdir():
+        if image.is_file() and image.name not in shown:
+            image.unlink()
 
 
 # --- 2. one stylesheet and no blocking script per page -----------------------------------------
