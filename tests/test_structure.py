@@ -60,6 +60,15 @@ def _outside_quotes_titles_and_code(text: str) -> str:
     return re.sub(r"https?://\S+", " ", text)
 
 
+def test_every_glossary_definition_is_one_paragraph():
+    """A second indented paragraph belongs to the term above it: a definition left behind by an edit
+    (Khrushchev's, once, under Dmitry Medvedev) would be read as part of another term's entry."""
+    lines = (BOOK / "reference" / "glossary.md").read_text(encoding="utf-8").splitlines()
+    strays = [number + 1 for number, line in enumerate(lines)
+              if line.startswith("  ") and number > 1 and not lines[number - 1].strip() and lines[number - 2].startswith("  ")]
+    assert not strays, f"glossary.md: a second paragraph under one term at line(s) {strays}"
+
+
 def test_glossary_lists_spelling_variants():
     variants = glossary_variants()
     assert variants.get("Kim Il Sung") == "Kim Il-sung" and "Kim Il-Sung" in variants
