@@ -51,6 +51,22 @@ def _pdf_text(tmp_path) -> str:
     return out.read_text(encoding="utf-8")
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_no_text_runs_past_the_margins(pdf_build, tmp_path):
+    """Every word lies inside the text block (1 in margins on A4) give or take 6 pt: a box title set on
+    one line, a table too wide for its columns or a row pushed past the footer shows up here."""
+    out = tmp_path / "words.html"
+    subprocess.run(["pdftotext", "-bbox", str(LATEX / "book.pdf"), str(out)], check=True)
+    outside = []
+    for number, page in enumerate(re.split(r"<page ", out.read_text(encoding="utf-8"))[1:], 1):
+        width, height = (float(re.search(rf'{name}="([\d.]+)"', page).group(1)) for name in ("width", "height"))
+        for x0, _, x1, y1, word in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page):
+            if float(x0) < 72 - 6 or float(x1) > width - 72 + 6 or float(y1) > height - 30:
+                outside.append(f"page {number}: {word}")
+    assert not outside, f"text outside the text block: {outside[:10]}"
+
+
 def _caption_start(text: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", "", text).split())[:48]
 
