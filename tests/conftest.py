@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -14,6 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from book_paths import ROOT  # noqa: E402
 
+STATE = ROOT / ".cache" / "test-builds"
 
 
 def _run_once(name: str, args: list[str]) -> subprocess.CompletedProcess:
@@ -24,19 +26,26 @@ def _run_once(name: str, args: list[str]) -> subprocess.CompletedProcess:
     result, the others read that record.
     """
     run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))
-    state = ROOT / ".cache" / "test-builds"
-    state.mkdir(parents=True, exist_ok=True)
-    record = state / f"{name}-{run_id}.json"
-    with open(state / "build.lock", "w") as lock:
+    record = STATE / f"{name}-{run_id}.json"
+    with no_build_running():
+        if record.exists():
+            saved = json.loads(record.read_text(encoding="utf-8"))
+            return subprocess.CompletedProcess(args, saved["returncode"], saved["stdout"], saved["stderr"])
+        result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+        record.write_text(json.dumps({"returncode": result.returncode, "stdout": result.stdout,
+                                      "stderr": result.stderr}), encoding="utf-8")
+        return result
+
+
+@contextlib.contextmanager
+def no_build_running():
+    """Hold the build lock: no other worker's build writes into _build meanwhile (the builds share
+    _build/.doctrees, so a test that reads from it takes the lock too)."""
+    STATE.mkdir(parents=True, exist_ok=True)
+    with open(STATE / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            if record.exists():
-                saved = json.loads(record.read_text(encoding="utf-8"))
-                return subprocess.CompletedProcess(args, saved["returncode"], saved["stdout"], saved["stderr"])
-            result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
-            record.write_text(json.dumps({"returncode": result.returncode, "stdout": result.stdout,
-                                          "stderr": result.stderr}), encoding="utf-8")
-            return result
+            yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 

@@ -423,7 +423,7 @@ def setup(app):
     app.add_node(HideCodeCellNode, override=True, html=(_visit_hide_cell_input, _depart_hide_cell_input))
     app.connect("doctree-resolved", _unique_exercise_ids)
     app.connect("html-page-context", _page_context, priority=900)
-    app.connect("build-finished", _fix_written_html, priority=900)
-    _keep_index_entries_across_builds()  # after sphinx-external-toc's redirect (500)
+    app.connect("build-finished", _fix_written_html, priority=900)  # after sphinx-external-toc's redirect (500)
+    _keep_index_entries_across_builds()
     _numref_targets_read_once()
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -39,7 +39,7 @@ def _chapters_and_solutions(app, doctree, docname) -> None:
         return
     from sphinx import addnodes
 
-    first_appendix = _first_appendix(app)
+    first_appendix = _first_appendix(_pages_in_order(app.env))
     for page in list(doctree.findall(addnodes.start_of_file)):
         name = page["docname"]
         era = _era_number(name)
@@ -59,9 +59,9 @@ def _pages_in_order(env) -> list[str]:
     return [doc for tree in site_map[site_map.root.docname].subtrees for doc in tree.files()]
 
 
-def _first_appendix(app) -> str | None:
-    """The first page of the reference part, in the order of _toc.yml."""
-    return next((doc for doc in _pages_in_order(app.env) if doc.startswith(APPENDIX_FROM)), None)
+def _first_appendix(pages: list[str]) -> str | None:
+    """The first page of the reference part among ``pages`` (in the order of _toc.yml)."""
+    return next((doc for doc in pages if doc.startswith(APPENDIX_FROM)), None)
 
 
 def chapter_labels(env) -> dict[str, int | str]:
@@ -71,7 +71,7 @@ def chapter_labels(env) -> dict[str, int | str]:
     labels: dict[str, int | str] = {}
     chapter, appendices = 0, 0
     pages = _pages_in_order(env)
-    first_appendix = next((doc for doc in pages if doc.startswith(APPENDIX_FROM)), None)
+    first_appendix = _first_appendix(pages)
     for doc in pages:
         if doc == first_appendix or appendices:
             labels[doc] = chr(ord("A") + appendices)
