@@ -31,6 +31,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import kernel_server  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "_build" / ".jupyter_cache"
 RECORD = "evidence-runs.json"   # inside the cache folder: per notebook, what it read and when it ran
@@ -94,8 +97,10 @@ def _execute(path: Path) -> dict:
         os.environ["EVIDENCE_READ_LOG"] = log.name
         # The kernel has nothing to save once the outputs are in: stopping it at once saves about
         # half a second per notebook over a graceful shutdown.
+        # A kernel forked from the server that has imported the chapters' stack (kernel_server.py).
+        forked = {"kernel_manager_class": kernel_server.manager_class()} if os.environ.get(kernel_server.SOCKET_ENV) else {}
         result = single_nb_execution(nb, cwd=str(path.parent), allow_errors=False, timeout=TIMEOUT,
-                                     meta_override=True, shutdown_kernel="immediate")
+                                     meta_override=True, shutdown_kernel="immediate", **forked)
         read_paths = {line.strip() for line in Path(log.name).read_text(encoding="utf-8").splitlines() if line.strip()}
     Path(log.name).unlink()
     files = [os.path.relpath(p, ROOT) for p in read_paths] + [str(p.relative_to(ROOT)) for p in _helper_files()]
@@ -122,9 +127,15 @@ def run(jobs: int = 2) -> int:
         print(f"All {len(paths)} notebooks are up to date in {CACHE.relative_to(ROOT)}")
         return 0
 
+    with kernel_server.running():
+        return _run_stale(record, paths, jobs)
+
+
+def _run_stale(record: dict, paths: list[Path], jobs: int) -> int:
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
+    record_path = CACHE / RECORD
     cache = get_cache(str(CACHE))
     config = _sha256(ROOT / "_config.yml")
     stale = []
