@@ -449,6 +449,11 @@ def _reread_when_downloads_change(app, env, added, changed, removed) -> list[str
     return sorted(getattr(env, "editions_download_docs", set())) if previous not in (None, state) else []
 
 
+def _merge_download_docs(app, env, docnames, other) -> None:
+    """Pages read in parallel: the pages listing the downloads, from each reading process."""
+    env.editions_download_docs = getattr(env, "editions_download_docs", set()) | getattr(other, "editions_download_docs", set())
+
+
 def _link_downloads(app, doctree, docname) -> None:
     """On the website, turn the file names of ``{data-downloads}`` into links to the copies in the site."""
     if app.builder.format != "html":
@@ -513,6 +518,7 @@ def setup(app):
     app.add_directive("data-downloads", DataDownloadsDirective)
     app.add_directive("downloads", DownloadsDirective)
     app.connect("env-get-outdated", _reread_when_downloads_change)
+    app.connect("env-merge-info", _merge_download_docs)
     app.connect("html-page-context", _download_buttons, priority=510)  # after the theme's buttons (501)
     app.connect("build-finished", _write_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -96,8 +96,14 @@ def _unique_exercise_ids(app, doctree, docname) -> None:
 
 # --- 2, 5, 6: what each page loads, and its description ---------------------------------------
 
-def _page_context(app, pagename, templatename, context, doctree) -> None:
+def _note_written(app, pagename: str) -> None:
+    """The pages this build writes, for ``_fix_written_html``. A chapter is noted when its doctree is
+    resolved, in the main process: with parallel writing its page is rendered in another process."""
     app.house_written = getattr(app, "house_written", set()) | {pagename}
+
+
+def _page_context(app, pagename, templatename, context, doctree) -> None:
+    _note_written(app, pagename)   # the pages with no source (index, search), rendered in this process
     seen, kept = set(), []
     for js in context.get("script_files", []):
         filename = getattr(js, "filename", None) or ""   # None and "" both mean inline
@@ -417,11 +423,34 @@ def _numref_targets_read_once() -> None:
     StandardDomain._resolve_numref_xref = _resolve_numref_xref
 
 
+def _use_every_core(app) -> None:
+    """Read the pages in parallel, one process per core (jupyter-book 1 has no ``-j``)."""
+    app.parallel = max(app.parallel, os.cpu_count() or 1)
+
+
+# Extensions bundled with jupyter-book that do not say whether pages may be read in parallel (Sphinx then
+# reads serially, with a warning). Both keep nothing per page in the environment: sphinx-multitoc-numbering
+# numbers sections after reading, from the merged environment; sphinx-jupyterbook-latex sets two flags
+# when the builder starts, before the reading processes are forked, and transforms each page on its own.
+UNDECLARED_BUT_READ_SAFE = ("sphinx_multitoc_numbering", "sphinx_jupyterbook_latex")
+
+
+def _declare_parallel_safe(app) -> None:
+    for name in UNDECLARED_BUT_READ_SAFE:
+        extension = app.extensions.get(name)
+        if extension is not None and extension.parallel_read_safe is None:
+            extension.parallel_read_safe = True
+
+
 def setup(app):
     from myst_nb.sphinx_ import HideCodeCellNode
 
+    _use_every_core(app)
+    app.connect("builder-inited", _declare_parallel_safe)
+
     app.add_node(HideCodeCellNode, override=True, html=(_visit_hide_cell_input, _depart_hide_cell_input))
     app.connect("doctree-resolved", _unique_exercise_ids)
+    app.connect("doctree-resolved", lambda app, doctree, docname: _note_written(app, docname))
     app.connect("html-page-context", _page_context, priority=900)
     app.connect("build-finished", _fix_written_html, priority=900)  # after sphinx-external-toc's redirect (500)
     _keep_index_entries_across_builds()
