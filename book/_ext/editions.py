@@ -478,9 +478,12 @@ def _inputs_fingerprint(root: Path) -> str:
     return hashlib.sha256("".join(f"{f}:{f.stat().st_size}:{f.stat().st_mtime_ns};" for f in files).encode()).hexdigest()
 
 
-def _write_downloads(app, exception) -> None:
-    """Write the chapters' notebooks, the zips and the data files into the website (again only when they changed)."""
-    if exception is not None or app.builder.format != "html":
+def _start_downloads(app, env) -> None:
+    """Write the chapters' notebooks, the zips and the data files into the website, again only when
+    they changed. They are made from the sources alone, not from anything Sphinx builds, so they are
+    written by a second process while Sphinx numbers and writes the pages (``_downloads_written``
+    waits for it at the end of the build)."""
+    if app.builder.format != "html":
         return
     root, out = Path(app.srcdir), Path(app.outdir)
     stamp = Path(app.doctreedir) / "house-cache" / f"downloads-{app.config.book_edition}.inputs"   # not in the site
@@ -488,11 +491,20 @@ def _write_downloads(app, exception) -> None:
     fingerprint = f"{app.config.book_edition}:{_inputs_fingerprint(root)}:" + ";".join(f"{p.stat().st_mtime_ns}" for p in pdfs)
     if stamp.exists() and stamp.read_text(encoding="utf-8") == fingerprint:
         return
-    write_notebooks(out / NOTEBOOKS, app.config.book_edition, root)
+    import multiprocessing
+
+    process = multiprocessing.get_context("fork").Process(
+        target=_write_downloads, args=(root, out, app.config.book_edition, stamp, fingerprint), name="downloads")
+    process.start()
+    app.house_downloads = process
+
+
+def _write_downloads(root: Path, out: Path, edition: str, stamp: Path, fingerprint: str) -> None:
+    write_notebooks(out / NOTEBOOKS, edition, root)
     students = write_notebooks(out / NOTEBOOKS / "student", "student", root)
     student_zip(students, out / DOWNLOADS / STUDENT_ZIP, root)
     data_zip(out / DOWNLOADS / DATA_ZIP, root)
-    for name, _, source in _available_downloads(root, app.config.book_edition):
+    for name, _, source in _available_downloads(root, edition):
         if source is not None:
             shutil.copyfile(source, out / DOWNLOADS / name)
     for csv in sorted((root / "data").glob("*")):
@@ -503,6 +515,19 @@ def _write_downloads(app, exception) -> None:
                 shutil.copyfile(csv, target)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint, encoding="utf-8")
+
+
+def _downloads_written(app, exception) -> None:
+    """The end of the build waits for the downloads; their failure fails the build (its traceback is above)."""
+    process = getattr(app, "house_downloads", None)
+    if process is None:
+        return
+    process.join()
+    app.house_downloads = None
+    if process.exitcode != 0 and exception is None:
+        from sphinx.errors import ExtensionError
+
+        raise ExtensionError(f"writing the downloads (notebooks, zips, data) failed with exit code {process.exitcode}")
 
 
 def setup(app):
@@ -520,7 +545,8 @@ def setup(app):
     app.connect("env-get-outdated", _reread_when_downloads_change)
     app.connect("env-merge-info", _merge_download_docs)
     app.connect("html-page-context", _download_buttons, priority=510)  # after the theme's buttons (501)
-    app.connect("build-finished", _write_downloads)
+    app.connect("env-updated", _start_downloads, priority=100)   # first: the second core writes them meanwhile
+    app.connect("build-finished", _downloads_written, priority=950)   # last: the finishing steps overlap with it
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
