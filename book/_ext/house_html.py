@@ -273,8 +273,13 @@ def _subset_icon_fonts(static: Path, css: str, cache: Path) -> str:
         key = hashlib.sha256(source.read_bytes() + repr(icons).encode()).hexdigest()[:16]
         cached = cache / f"{name}-{key}.woff"
         if not cached.exists():
+            import logging
+
             from fontTools import subset
 
+            # a11y-pygments (loaded by the theme) sets the root logger to INFO when imported, and fontTools
+            # then prints some forty lines of subsetting detail into the build's output
+            logging.getLogger("fontTools").setLevel(logging.WARNING)
             for old in cache.glob(f"{name}-*.woff"):
                 old.unlink()
             options = subset.Options()

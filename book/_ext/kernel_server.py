@@ -40,6 +40,7 @@ PRELOAD = ("ipykernel.kernelapp", "numpy", "pandas", "matplotlib.pyplot", "matpl
            "matplotlib.patches", "PIL.Image", "IPython.display", "evidence")
 # What ipykernel itself sets before matplotlib is first used; matplotlib reads it when imported.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+INTERRUPT_DELAY = 0.25   # seconds
 
 
 def _send(sock: socket.socket, message: dict, fds: list[int] | None = None) -> None:
@@ -79,8 +80,18 @@ def connect(connection_file: str) -> int:
         print("kernel server: no kernel was started", file=sys.stderr)
         return 1
     pid = reply["pid"]
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
+    for signum in (signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(signum, lambda number, _frame: os.kill(pid, number))
+    # jupyter_client interrupts a kernel just before it kills it. An ordinary kernel dies before it can
+    # report the interrupt; this one would print "KeyboardInterrupt caught in kernel" into the build's
+    # output while the server kills it. So an interrupt is passed on a moment later, unless the
+    # stand-in has been killed meanwhile (an interrupt for a cell that ran too long still arrives).
+    import threading
+
+    def interrupt(number, _frame):
+        threading.Timer(INTERRUPT_DELAY, os.kill, (pid, number)).start()
+
+    signal.signal(signal.SIGINT, interrupt)
     status, _ = _receive(sock)
     return 1 if status is None else int(status["status"])
 
