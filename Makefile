@@ -7,9 +7,10 @@
 PYTHON   ?= python3
 VENV     := .venv
 BIN      := $(VENV)/bin
-JB       := $(BIN)/jupyter-book
 CACHE    := $(CURDIR)/.cache
 EXT      := book/_ext
+# jupyter-book, minus the second or two Python spends tearing down Sphinx's memory at exit
+JB       := $(BIN)/python $(EXT)/run_jupyter_book.py
 # A fresh matplotlib font cache sees fonts-noto-cjk; the IPython profile silences the kernel's TCP notice.
 export MPLCONFIGDIR := $(CACHE)/matplotlib
 export IPYTHONDIR   := $(CACHE)/ipython
