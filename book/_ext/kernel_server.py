@@ -98,11 +98,14 @@ def connect(connection_file: str) -> int:
 
 # --- the server ----------------------------------------------------------------------------------
 
-def _become_kernel(request: dict, fds: list[int]) -> None:
-    """In the forked child: take the stand-in's streams, folder and environment, then run ipykernel."""
+def _become_kernel(request: dict, fds: list[int], preloaded: bool) -> None:
+    """In the forked child: take the stand-in's streams, folder and environment, then run ipykernel
+    (or, if the server could not import the chapters' stack, start an ordinary kernel in its place,
+    which then shows the import's error where a chapter meets it)."""
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
-        os.close(fd)
+        if fd > 2:
+            os.close(fd)
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -110,6 +113,8 @@ def _become_kernel(request: dict, fds: list[int]) -> None:
     os.environ.clear()
     os.environ.update(request["env"])
     os.environ.pop(SOCKET_ENV, None)
+    if not preloaded:
+        os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", request["connection_file"]])
     # as `python -m ipykernel_launcher` has them: the launcher drops the first entry (here the server's folder)
     import importlib.util
 
@@ -168,7 +173,16 @@ def serve(path: str) -> int:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)   # bound before the imports: a request made meanwhile waits in the backlog
     listener.listen(16)
-    _preload()
+    try:
+        _preload()
+        preloaded = True
+    except Exception:  # noqa: BLE001 - reported, and every kernel then starts the ordinary way
+        import traceback
+
+        traceback.print_exc()
+        print("kernel server: the chapters' stack could not be imported; kernels start the ordinary way",
+              file=sys.stderr)
+        preloaded = False
 
     stopping = False
 
@@ -196,7 +210,7 @@ def serve(path: str) -> int:
                     for other in children.values():
                         other.close()
                     selector.close()
-                    _become_kernel(request, fds)
+                    _become_kernel(request, fds, preloaded)
                 for fd in fds:
                     os.close(fd)
                 children[pid] = conn
