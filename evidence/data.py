@@ -219,5 +219,18 @@ def load(name: str, datapackage: Path | str | None = None) -> pd.DataFrame:
             frame[col] = pd.to_datetime(frame[col])
         else:
             frame[col] = frame[col].astype(_PANDAS_DTYPES[kind])
-    frame.attrs["resource"] = res
+    frame.attrs["resource"] = _Description(res)
     return frame
+
+
+class _Description(dict):
+    """A resource's description, as kept in ``df.attrs``: shared, not copied.
+
+    pandas deep-copies ``attrs`` into every frame derived from another (each filter, each column), and
+    a description with its schema and sources is a few hundred small objects: about a fifth of a
+    chapter's run went into those copies. The description is only read, so every frame derived from a
+    loaded one shares it.
+    """
+
+    def __deepcopy__(self, memo):
+        return self
