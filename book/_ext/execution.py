@@ -95,9 +95,9 @@ def _execute(path: Path) -> dict:
     nb = read(path)
     with tempfile.NamedTemporaryFile("r", suffix=".log", delete=False) as log:
         os.environ["EVIDENCE_READ_LOG"] = log.name
-        # The kernel has nothing to save once the outputs are in: stopping it at once saves about
-        # half a second per notebook over a graceful shutdown.
-        # A kernel forked from the server that has imported the chapters' stack (kernel_server.py).
+        # The kernel is forked from the server that has imported the chapters' stack (kernel_server.py),
+        # when there is one. It has nothing to save once the outputs are in: stopping it at once saves
+        # about half a second per notebook over a graceful shutdown.
         forked = {"kernel_manager_class": kernel_server.manager_class()} if os.environ.get(kernel_server.SOCKET_ENV) else {}
         result = single_nb_execution(nb, cwd=str(path.parent), allow_errors=False, timeout=TIMEOUT,
                                      meta_override=True, shutdown_kernel="immediate", **forked)

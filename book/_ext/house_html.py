@@ -429,7 +429,7 @@ def _numref_targets_read_once() -> None:
 
 
 def _use_every_core(app) -> None:
-    """Read the pages in parallel, one process per core (jupyter-book 1 has no ``-j``)."""
+    """Read and write the pages in parallel, one process per core (jupyter-book 1 has no ``-j``)."""
     app.parallel = max(app.parallel, os.cpu_count() or 1)
 
 
