@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +30,10 @@ def test_notebook_executes_without_error_or_writing_data(path):
     assert not stderr, f"{path.name} wrote to stderr: {stderr[:2]}"
 
 
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import execution  # noqa: E402
+import kernel_server  # noqa: E402
+
 # The build runs the chapters in kernels forked from a server that has already imported their stack
 # (book/_ext/kernel_server.py). A forked kernel must start as an ordinary one does, or the site would
 # show outputs a class never sees.
@@ -50,10 +56,6 @@ print(json.dumps(state, sort_keys=True))
 
 
 def _run(nb, cwd: Path, forked: bool):
-    import sys
-
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    import kernel_server
     from jupyter_cache.executors.utils import single_nb_execution
 
     extra = {"kernel_manager_class": kernel_server.manager_class()} if forked else {}
@@ -65,13 +67,8 @@ def _run(nb, cwd: Path, forked: bool):
 
 def test_a_forked_kernel_starts_as_an_ordinary_one_and_gives_the_same_outputs():
     import copy
-    import sys
 
     import nbformat
-
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    import execution
-    import kernel_server
 
     probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
     probe.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

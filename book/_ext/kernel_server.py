@@ -106,7 +106,7 @@ def _become_kernel(request: dict, fds: list[int], preloaded: bool) -> None:
         os.dup2(fd, target)
         if fd > 2:
             os.close(fd)
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+    for signum in (signal.SIGTERM, signal.SIGCHLD):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.chdir(request["cwd"])
@@ -151,7 +151,7 @@ def _preload() -> None:
     are set here as the kernel has them: matplotlib reads ``MPLBACKEND`` (which ipykernel sets to its
     inline backend), and pandas asks ``get_ipython()`` whether it runs in a terminal (in a kernel it
     does not, so tables show up to 20 columns instead of the terminal's width). Without the second,
-    a table printed as text came out cut to "[5 rows x 11 columns]". The build compares the outputs
+    a table printed as text came out cut to "[5 rows x 11 columns]". A test compares the outputs
     with those of ordinary kernels (tests/test_notebooks.py).
     """
     import builtins
