@@ -157,6 +157,26 @@ def _plain_table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, border=0, classes="dataframe", na_rep="")
 
 
+def _tight_box(fig):
+    """What ``savefig(bbox_inches="tight")`` crops the figure to, measured in one pass, or ``"tight"``.
+
+    For "tight", matplotlib first draws the whole figure without painting it, so that anything placed at
+    drawing time is in place, and then measures it. Measuring the figure does that placing itself (axes,
+    aspect, ticks, titles, legends) unless a layout engine moves the axes at drawing time, so without one
+    the first drawing is skipped: the same pixels (tests/test_style.py compares them, and the 57 charts of
+    the book were compared when this was written), about an eighth less time per chart. Anything unusual (a layout engine, a saving resolution other than the figure's, a canvas
+    that cannot measure) gets matplotlib's own "tight".
+    """
+    import matplotlib as mpl
+
+    dpi, pad = mpl.rcParams["savefig.dpi"], mpl.rcParams["savefig.pad_inches"]
+    measure = getattr(fig.canvas, "get_renderer", None)
+    if fig.get_layout_engine() is not None or dpi not in ("figure", fig.dpi) or measure is None \
+            or not isinstance(pad, (int, float)):
+        return "tight"
+    return fig.get_tightbbox(measure()).padded(pad)
+
+
 def _light_png(fig) -> bytes:
     """The figure as a 256-colour PNG (what notebooks display under use_house_style)."""
     import io
@@ -165,7 +185,8 @@ def _light_png(fig) -> bytes:
 
     raw = io.BytesIO()
     # An uncompressed PNG in between: it is decoded at once, and only the final image is compressed.
-    fig.savefig(raw, format="png", bbox_inches="tight", metadata={"Software": None}, pil_kwargs={"compress_level": 0})
+    fig.savefig(raw, format="png", bbox_inches=_tight_box(fig), metadata={"Software": None},
+                pil_kwargs={"compress_level": 0})
     image = Image.open(raw).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
                                                      dither=Image.Dither.NONE)
     out = io.BytesIO()
