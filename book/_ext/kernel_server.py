@@ -36,10 +36,14 @@ import tempfile
 import time
 
 SOCKET_ENV = "HOUSE_KERNEL_SERVER"
+# The second line is what IPKernelApp.initialize imports (debugpy above all): 0.1 s of each kernel's start.
 PRELOAD = ("ipykernel.kernelapp", "numpy", "pandas", "matplotlib.pyplot", "matplotlib.dates",
-           "matplotlib.patches", "PIL.Image", "IPython.display", "evidence")
+           "matplotlib.patches", "PIL.Image", "IPython.display", "evidence",
+           "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.completerlib", "IPython.extensions.storemagic",
+           "IPython.core.history", "sqlite3", "tornado.platform.asyncio", "tornado.queues", "psutil")
 # What ipykernel itself sets before matplotlib is first used; matplotlib reads it when imported.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+SET_BY_IMPORTS: dict[str, str] = {}   # environment variables the preloaded modules set when imported
 INTERRUPT_DELAY = 0.25   # seconds
 
 
@@ -115,6 +119,8 @@ def _become_kernel(request: dict, fds: list[int], preloaded: bool) -> None:
     os.environ.pop(SOCKET_ENV, None)
     if not preloaded:
         os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", request["connection_file"]])
+    for name, value in SET_BY_IMPORTS.items():
+        os.environ.setdefault(name, value)
     # as `python -m ipykernel_launcher` has them: the launcher drops the first entry (here the server's folder)
     import importlib.util
 
@@ -158,14 +164,23 @@ def _preload() -> None:
     import importlib
     import types
 
+    before = dict(os.environ)
     os.environ["MPLBACKEND"] = INLINE_BACKEND
+    # debugpy (imported by ipykernel.debugger) warns at import about frozen modules unless told not to;
+    # make sets this for every kernel, and the server imports it on their behalf
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     builtins.get_ipython = lambda: types.SimpleNamespace(kernel=None)
     try:
         for module in PRELOAD:
             importlib.import_module(module)
     finally:
         del builtins.get_ipython
-        os.environ.pop("MPLBACKEND")   # each kernel sets it for itself, as a fresh one does
+        # Variables the imports set for themselves (debugpy sets PYDEVD_USE_FRAME_EVAL) are given to each
+        # kernel as its own import would have set them; the two set here, each kernel sets for itself.
+        SET_BY_IMPORTS.update({k: v for k, v in os.environ.items()
+                               if k not in before and k not in ("MPLBACKEND", "PYDEVD_DISABLE_FILE_VALIDATION")})
+        os.environ.clear()
+        os.environ.update(before)
 
 
 def serve(path: str) -> int:
