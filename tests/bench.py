@@ -62,12 +62,18 @@ def best_of(runs: int, args: list[str], cwd: Path = ROOT) -> float:
     return min(timed(args, cwd)[0] for _ in range(runs))
 
 
-def template_build() -> tuple[float, float, int]:
-    """Jupyter Book's own template, built clean and then again unchanged, with the book's packages."""
+def template_build(clean_runs: int = 3) -> tuple[float, float, int]:
+    """Jupyter Book's own template, built clean (the best of ``clean_runs``) and then again unchanged, with the
+    book's packages. One clean build of the template took anything from 4.7 to 9.0 s on this machine within
+    a minute, so a single run made the per-page ratio swing by a third."""
     folder = Path(tempfile.mkdtemp(prefix="jb-template-"))
     subprocess.run([JB, "create", str(folder / "book")], check=True, capture_output=True)
     book = folder / "book"
-    clean, _ = timed([JB, "build", str(book), "-q"])
+    runs = []
+    for _ in range(clean_runs):
+        shutil.rmtree(book / "_build", ignore_errors=True)
+        runs.append(timed([JB, "build", str(book), "-q"])[0])
+    clean = min(runs)
     again = best_of(3, [JB, "build", str(book), "-q"])
     pages_built = len([p for p in (book / "_build" / "html").rglob("*.html")
                        if "_static" not in p.parts and p.name not in ("genindex.html", "search.html", "index.html")])
@@ -128,13 +134,20 @@ def main() -> int:
     imports = best_of(3, [sys.executable, "-c", "import sphinx.application, myst_nb.sphinx_ext, sphinx_book_theme, "
                                                 "sphinxcontrib.bibtex, jupyter_book.sphinx"])
 
-    shutil.rmtree(BUILD, ignore_errors=True)
-    seconds, result = timed(["make", "--no-print-directory", "book"])
+    # The book's clean build, twice (the better counts, as for the template); each must succeed without warnings.
+    cleans = []
+    for _ in range(2):
+        shutil.rmtree(BUILD, ignore_errors=True)
+        cleans.append(timed(["make", "--no-print-directory", "book"]))
+    seconds = min(t for t, _ in cleans)
+    ok = all(r.returncode == 0 for _, r in cleans)
+    warnings = max(warnings_in(r) for _, r in cleans)
     book_pages = len([p for p in pages() if p.name not in ("genindex.html", "search.html", "index.html")])
-    record("clean HTML build (executes every chapter)", f"{seconds:.1f} s", "60 s", seconds <= 60 and result.returncode == 0)
-    record("build warnings", str(warnings_in(result)), "0", warnings_in(result) == 0 and result.returncode == 0)
+    record(f"clean HTML build (executes every chapter; better of {', '.join(f'{t:.1f}' for t, _ in cleans)} s)",
+           f"{seconds:.1f} s", "60 s", seconds <= 60 and ok)
+    record("build warnings", str(warnings), "0", warnings == 0 and ok)
     per_page, template_per_page = seconds / book_pages, template_clean / template_pages
-    record(f"clean build per page ({book_pages} pages) vs template ({template_pages})",
+    record(f"clean build per page ({book_pages} pages) vs template ({template_pages}; best of 3, {template_clean:.1f} s)",
            f"{per_page / template_per_page:.2f} x", "1.5 x", per_page <= 1.5 * template_per_page)
     again = best_of(3, ["make", "--no-print-directory", "book"])
     record("no-change rebuild (make book)", f"{again:.2f} s", "5 s", again <= 5)
