@@ -21,6 +21,7 @@ import sys
 def run(arguments: list[str]) -> None:
     from jupyter_book.cli.main import main
 
+    without_cycle_collection()
     try:
         main(args=arguments, prog_name="jupyter-book")
         status = 0
@@ -35,6 +36,19 @@ def run(arguments: list[str]) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+def without_cycle_collection() -> None:
+    """Turn off Python's cyclic garbage collector for a build process (and the processes Sphinx forks).
+
+    A build keeps a large heap of long-lived objects (the environment, every page's doctree, the
+    bibliography) and makes few cycles worth freeing; the collector walked that heap about 1,650 times
+    in a clean build of this book: 2.5-2.9 s of a 13-14 s Sphinx pass. Without it the pass took 10.1-10.5 s
+    and its largest process peaked at 251 MB instead of 212 MB. Reference counting still frees all other
+    garbage, and the process ends with the build."""
+    import gc
+
+    gc.disable()
 
 
 if __name__ == "__main__":
