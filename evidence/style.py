@@ -164,8 +164,9 @@ def _tight_box(fig):
     drawing time is in place, and then measures it. Measuring the figure does that placing itself (axes,
     aspect, ticks, titles, legends) unless a layout engine moves the axes at drawing time, so without one
     the first drawing is skipped: the same pixels (tests/test_style.py compares them, and the 57 charts of
-    the book were compared when this was written), about an eighth less time per chart. Anything unusual (a layout engine, a saving resolution other than the figure's, a canvas
-    that cannot measure) gets matplotlib's own "tight".
+    the book were compared when this was written), about an eighth less time per chart. Anything unusual
+    (a layout engine, a saving resolution other than the figure's, a canvas that cannot measure) gets
+    matplotlib's own "tight".
     """
     import matplotlib as mpl
 
