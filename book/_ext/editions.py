@@ -562,8 +562,7 @@ def build_teacher(root: Path = ROOT) -> int:
     """Build the teacher's website and PDF, sharing the reader's execution cache."""
     from jupyter_book.sphinx import build_sphinx
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from run_jupyter_book import without_cycle_collection
+    from run_jupyter_book import without_cycle_collection   # beside this file, which make runs as a script
 
     without_cycle_collection()   # as for the reader's edition: a quarter of a Sphinx pass was spent collecting
     os.environ["BOOK_EDITION"] = "teacher"

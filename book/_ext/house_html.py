@@ -456,6 +456,7 @@ def _pages_unpickled_once_for_numbering_and_writing() -> None:
         return doctree
 
     def assign_figure_numbers(collector, env):
+        kept.pop(env, None)   # only the pages of the latest numbering are ever handed out
         numbering.add(env)
         try:
             return number(collector, env)
